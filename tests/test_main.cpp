@@ -1,0 +1,11 @@
+// Shared main for every test executable: fixes LibTorch's thread count (it
+// starts with one here) so runs are comparable, then runs GoogleTest.
+#include <gtest/gtest.h>
+
+#include "runtime/threading.h"
+
+int main(int argc, char** argv) {
+  whittle::set_threads(2);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
