@@ -1,0 +1,237 @@
+#include "runtime/runner.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "graph/error.h"
+#include "graph/shape_inference.h"
+#include "runtime/fold_batch_norm.h"
+
+namespace whittle {
+namespace {
+
+// First line of a LibTorch error (the rest is a C++ backtrace).
+std::string first_line(const std::exception& e) {
+  std::string what = e.what();
+  auto end = what.find('\n');
+  return end == std::string::npos ? what : what.substr(0, end);
+}
+
+std::vector<int64_t> pair(const Node& node, const char* key, int64_t fallback) {
+  return node.attrs.get_pair(key, fallback);
+}
+
+}  // namespace
+
+struct Runner::Impl {
+  Graph graph;
+  RunnerOptions options;
+  // For each node, the input values whose last reader it is (freed after it).
+  std::vector<std::vector<std::string>> frees;
+  // Whether a unary node may overwrite its input (inference, last reader).
+  std::vector<bool> in_place;
+  std::set<std::string> pinned;  // graph inputs, outputs and keep_values
+
+  bool training() const { return options.mode == RunMode::Training; }
+
+  void plan() {
+    pinned.clear();
+    for (const auto& in : graph.inputs) pinned.insert(in.name);
+    for (const auto& out : graph.outputs) pinned.insert(out);
+    for (const auto& v : options.keep_values) pinned.insert(v);
+    std::map<std::string, size_t> last_use;
+    std::map<std::string, int> uses;
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+      for (const auto& in : graph.nodes[i].inputs) {
+        last_use[in] = i;
+        ++uses[in];
+      }
+    frees.assign(graph.nodes.size(), {});
+    in_place.assign(graph.nodes.size(), false);
+    for (const auto& [value, i] : last_use)
+      if (!pinned.count(value)) frees[i].push_back(value);
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      const Node& n = graph.nodes[i];
+      bool unary = n.op == Op::ReLU || n.op == Op::ReLU6 || n.op == Op::LeakyReLU ||
+                   n.op == Op::Hardswish || n.op == Op::SiLU || n.op == Op::Sigmoid;
+      in_place[i] = !training() && unary && !pinned.count(n.inputs[0]) &&
+                    uses[n.inputs[0]] == 1;
+    }
+  }
+
+  at::Tensor execute(size_t index, std::vector<at::Tensor>& x, bool inplace) const {
+    const Node& n = graph.nodes[index];
+    switch (n.op) {
+      case Op::Conv2d: {
+        at::Tensor bias = n.has_weight("bias") ? n.weight("bias") : at::Tensor();
+        return at::conv2d(x[0], n.weight("weight"), bias, pair(n, "stride", 1),
+                          pair(n, "padding", 0), pair(n, "dilation", 1),
+                          n.attrs.get_int("groups", 1));
+      }
+      case Op::BatchNorm2d:
+        return at::batch_norm(x[0], n.weight("weight"), n.weight("bias"),
+                              n.weight("running_mean"), n.weight("running_var"), training(),
+                              n.attrs.get_float("momentum", 0.1), n.attrs.get_float("eps", 1e-5),
+                              false);
+      case Op::ReLU:
+        return inplace ? at::relu_(x[0]) : at::relu(x[0]);
+      case Op::ReLU6:
+        return inplace ? at::hardtanh_(x[0], 0.0, 6.0) : at::hardtanh(x[0], 0.0, 6.0);
+      case Op::LeakyReLU: {
+        double alpha = n.attrs.get_float("alpha", 0.01);
+        return inplace ? at::leaky_relu_(x[0], alpha) : at::leaky_relu(x[0], alpha);
+      }
+      case Op::SiLU:
+        return inplace ? at::silu_(x[0]) : at::silu(x[0]);
+      case Op::Sigmoid:
+        return inplace ? at::sigmoid_(x[0]) : at::sigmoid(x[0]);
+      case Op::Hardswish:
+        return inplace ? at::hardswish_(x[0]) : at::hardswish(x[0]);
+      case Op::MaxPool2d: {
+        auto kernel = pair(n, "kernel", 1);
+        auto stride = n.attrs.has("stride") ? pair(n, "stride", 1) : kernel;
+        return at::max_pool2d(x[0], kernel, stride, pair(n, "padding", 0), {1, 1},
+                              n.attrs.get_int("ceil_mode", 0) != 0);
+      }
+      case Op::AvgPool2d: {
+        auto kernel = pair(n, "kernel", 1);
+        auto stride = n.attrs.has("stride") ? pair(n, "stride", 1) : kernel;
+        return at::avg_pool2d(x[0], kernel, stride, pair(n, "padding", 0),
+                              n.attrs.get_int("ceil_mode", 0) != 0,
+                              n.attrs.get_int("count_include_pad", 1) != 0);
+      }
+      case Op::GlobalAvgPool:
+        return x[0].mean({2, 3}, /*keepdim=*/true);
+      case Op::Add:
+        return at::add(x[0], x[1]);
+      case Op::Mul:
+        return at::mul(x[0], x[1]);
+      case Op::Concat:
+        return at::cat(x, 1);
+      case Op::Upsample: {
+        std::vector<int64_t> size;
+        if (n.attrs.has("size")) {
+          size = pair(n, "size", 1);
+        } else {
+          int64_t s = n.attrs.get_int("scale", 1);
+          size = {x[0].size(2) * s, x[0].size(3) * s};
+        }
+        return at::upsample_nearest2d(x[0], size);
+      }
+      case Op::L2Norm: {
+        // torchvision SSD: weight.view(1, C, 1, 1) * x / max(||x||_2 over C, eps)
+        double eps = n.attrs.get_float("eps", 1e-10);
+        at::Tensor norm = x[0].norm(2, {1}, /*keepdim=*/true).clamp_min(eps);
+        return x[0] / norm * n.weight("weight").view({1, -1, 1, 1});
+      }
+      case Op::Flatten:
+        return x[0].flatten(1);
+      case Op::Linear: {
+        at::Tensor bias = n.has_weight("bias") ? n.weight("bias") : at::Tensor();
+        return at::linear(x[0], n.weight("weight"), bias);
+      }
+      case Op::Identity:
+        return x[0];
+    }
+    throw Error(n.label() + " has an unknown op");
+  }
+};
+
+Runner::Runner(const Graph& graph, RunnerOptions options) : impl_(std::make_unique<Impl>()) {
+  validate(graph);
+  impl_->options = std::move(options);
+  if (impl_->training()) {
+    impl_->graph = graph;  // shares the weight tensors: training updates the caller's graph
+    for (auto& node : impl_->graph.nodes)
+      for (auto& [key, tensor] : node.weights)
+        if (is_parameter(key) && !tensor.requires_grad()) tensor.requires_grad_(true);
+  } else {
+    impl_->graph = graph.clone();
+    if (impl_->options.fold_batch_norm) fold_batch_norm(impl_->graph, impl_->options.keep_values);
+  }
+  impl_->plan();
+}
+
+Runner::~Runner() = default;
+Runner::Runner(Runner&&) noexcept = default;
+Runner& Runner::operator=(Runner&&) noexcept = default;
+
+const Graph& Runner::graph() const { return impl_->graph; }
+RunMode Runner::mode() const { return impl_->options.mode; }
+
+std::vector<at::Tensor> Runner::parameters() const {
+  std::vector<at::Tensor> params;
+  for (const auto& node : impl_->graph.nodes)
+    for (const auto& [key, tensor] : node.weights)
+      if (is_parameter(key)) params.push_back(tensor);
+  return params;
+}
+
+TensorMap Runner::run(const TensorMap& inputs, const std::vector<std::string>& extra) {
+  const Graph& g = impl_->graph;
+  std::optional<at::NoGradGuard> no_grad;
+  if (!impl_->training()) no_grad.emplace();
+
+  ShapeMap input_shapes;
+  std::map<std::string, at::Tensor> env;
+  for (const auto& in : g.inputs) {
+    auto it = inputs.find(in.name);
+    if (it == inputs.end()) throw Error("graph input '" + in.name + "' was not given");
+    const at::Tensor& t = it->second;
+    if (t.scalar_type() != at::kFloat)
+      throw Error("graph input '" + in.name + "' must be float32, got " +
+                  std::string(c10::toString(t.scalar_type())));
+    input_shapes[in.name] = Shape(t.sizes().begin(), t.sizes().end());
+    bool to_cl = !impl_->training() && impl_->options.channels_last && t.dim() == 4;
+    env[in.name] = to_cl ? t.contiguous(at::MemoryFormat::ChannelsLast) : t;
+  }
+  infer_shapes(g, input_shapes);  // clear errors before any work
+  for (const auto& v : extra)
+    if (!g.is_input(v) && g.producer(v) < 0)
+      throw Error("value '" + v + "' is not in the graph" +
+                  (impl_->options.fold_batch_norm && !impl_->training()
+                       ? " (folded away? list it in RunnerOptions::keep_values)"
+                       : ""));
+  std::set<std::string> wanted(extra.begin(), extra.end());
+
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& node = g.nodes[i];
+    std::vector<at::Tensor> args;
+    args.reserve(node.inputs.size());
+    for (const auto& in : node.inputs) args.push_back(env.at(in));
+    try {
+      // A value requested only at run time must not be overwritten in place.
+      bool inplace = impl_->in_place[i] && !wanted.count(node.inputs[0]);
+      env[node.output] = impl_->execute(i, args, inplace);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(node.label() + " failed: " + first_line(e));
+    }
+    for (const auto& v : impl_->frees[i])
+      if (!wanted.count(v)) env.erase(v);
+  }
+
+  TensorMap result;
+  auto take = [&](const std::string& v) {
+    at::Tensor t = env.at(v);
+    result[v] = t.dim() == 4 ? t.contiguous() : t;
+  };
+  for (const auto& out : g.outputs) take(out);
+  for (const auto& v : extra) take(v);
+  return result;
+}
+
+std::vector<at::Tensor> Runner::forward(const at::Tensor& input) {
+  const Graph& g = impl_->graph;
+  if (g.inputs.size() != 1) throw Error("forward() needs a graph with exactly one input");
+  TensorMap out = run({{g.inputs[0].name, input}});
+  std::vector<at::Tensor> result;
+  for (const auto& name : g.outputs) result.push_back(out.at(name));
+  return result;
+}
+
+}  // namespace whittle
