@@ -1,0 +1,35 @@
+// whittle-cli: Whittle's core from the terminal.
+#include <malloc.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/info_command.h"
+#include "cli/zoo_command.h"
+#include "runtime/threading.h"
+
+int main(int argc, char** argv) {
+  // Keep freed tensor memory in the process: glibc returning it to the OS made
+  // conv timings swing 5-28 ms per layer (see STACK-NOTES).
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+
+  CLI::App app{"Whittle: make object detectors smaller and faster", "whittle-cli"};
+  app.set_version_flag("--version", "whittle-cli 0.1.0");
+  int threads = 0;
+  app.add_option("--threads", threads, "LibTorch threads (default: all cores)");
+  app.require_subcommand(1);
+  app.parse_complete_callback([&] { whittle::set_threads(threads); });
+  whittle::cli::add_info_command(app);
+  whittle::cli::add_zoo_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "whittle-cli: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
