@@ -42,6 +42,17 @@ void set_backbone_metadata(GraphBuilder& b, const std::string& zoo_name,
   b.set_metadata("whittle.width", shortest_decimal(o.width));
 }
 
+Graph finish_pooled_classifier(GraphBuilder& b, std::string y, const std::string& zoo_name,
+                               const BackboneOptions& o) {
+  if (o.classifier) {
+    y = b.flatten("flatten", b.global_avg_pool("pool", y));
+    y = b.linear("logits", y, o.num_classes);
+  }
+  b.output(y);
+  set_backbone_metadata(b, zoo_name, o);
+  return b.build();
+}
+
 int64_t make_divisible(double v, int64_t divisor) {
   // Python: max(divisor, int(v + divisor / 2) // divisor * divisor)
   auto d = static_cast<double>(divisor);

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <string>
 
+#include "graph/graph.h"
+
 namespace whittle {
 
 class GraphBuilder;
@@ -44,6 +46,12 @@ void check_backbone_options(const char* family, const BackboneOptions& options);
 // that reads back as the same double: "1", "0.5", "0.35").
 void set_backbone_metadata(GraphBuilder& builder, const std::string& zoo_name,
                            const BackboneOptions& options);
+
+// The MobileNets' ending: features -> GlobalAvgPool "pool" -> Flatten
+// "flatten" -> Linear "logits" when options.classifier; then marks the graph
+// output, sets the metadata and builds the graph.
+Graph finish_pooled_classifier(GraphBuilder& builder, std::string features,
+                               const std::string& zoo_name, const BackboneOptions& options);
 
 // torchvision's _make_divisible(v, divisor): v rounded to the nearest multiple
 // of `divisor`, at least `divisor`, and never below 90% of v.

@@ -67,13 +67,7 @@ Graph build_mobilenet_v2(const BackboneOptions& o) {
   GraphBuilder b(o.seed);
   std::string y = b.input("input", {1, 3, o.input_size, o.input_size});
   y = add_mobilenet_v2_features(b, y, o.width).back();
-  if (o.classifier) {
-    y = b.flatten("flatten", b.global_avg_pool("pool", y));
-    y = b.linear("logits", y, o.num_classes);
-  }
-  b.output(y);
-  set_backbone_metadata(b, "mobilenet_v2", o);
-  return b.build();
+  return finish_pooled_classifier(b, y, "mobilenet_v2", o);
 }
 
 }  // namespace whittle
