@@ -27,7 +27,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev
   libopenblas0-pthread
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
 )
 
 SUDO=""
@@ -42,7 +42,7 @@ done
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then

@@ -51,21 +51,22 @@ std::optional<Op> op_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_elementwise_unary(Op op) {
+bool is_activation(Op op) {
   switch (op) {
-    case Op::BatchNorm2d:
     case Op::ReLU:
     case Op::ReLU6:
     case Op::LeakyReLU:
     case Op::SiLU:
     case Op::Sigmoid:
     case Op::Hardswish:
-    case Op::L2Norm:
-    case Op::Identity:
       return true;
     default:
       return false;
   }
+}
+
+bool is_elementwise_unary(Op op) {
+  return is_activation(op) || op == Op::BatchNorm2d || op == Op::L2Norm || op == Op::Identity;
 }
 
 }  // namespace whittle

@@ -35,6 +35,9 @@ const std::vector<Op>& all_ops();
 std::string_view op_name(Op op);
 std::optional<Op> op_from_name(std::string_view name);
 
+// Pointwise activations: ReLU, ReLU6, LeakyReLU, SiLU, Sigmoid, Hardswish.
+bool is_activation(Op op);
+
 // Ops that keep the channel count and spatial size of their single input.
 bool is_elementwise_unary(Op op);
 

@@ -155,7 +155,7 @@ Shape infer_node_shape(const Node& node, const std::vector<Shape>& in) {
     case Op::Sigmoid:
     case Op::Hardswish:
     case Op::Identity:
-      return in[0];
+      return in[0];  // activations keep the shape
     case Op::MaxPool2d:
     case Op::AvgPool2d:
       return pool_shape(node, in[0]);

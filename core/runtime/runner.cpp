@@ -55,9 +55,7 @@ struct Runner::Impl {
       if (!pinned.count(value)) frees[i].push_back(value);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       const Node& n = graph.nodes[i];
-      bool unary = n.op == Op::ReLU || n.op == Op::ReLU6 || n.op == Op::LeakyReLU ||
-                   n.op == Op::Hardswish || n.op == Op::SiLU || n.op == Op::Sigmoid;
-      in_place[i] = !training() && unary && !pinned.count(n.inputs[0]) &&
+      in_place[i] = !training() && is_activation(n.op) && !pinned.count(n.inputs[0]) &&
                     uses[n.inputs[0]] == 1;
     }
   }
