@@ -2,6 +2,7 @@
 //   whittle [MODEL.onnx]        open a model file
 //   whittle --zoo mobilenet_v2  open a zoo network
 //   whittle --lang de           UI language (default: the system's)
+#include "runtime/process_setup.h"
 #include "runtime/threading.h"
 
 #include <QApplication>
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "whittle: no display; use whittle-cli, or set QT_QPA_PLATFORM=offscreen\n");
     return 2;
   }
+  whittle::configure_process(argv);
   whittle::set_threads(0);
 
   QApplication app(argc, argv);

@@ -1,19 +1,14 @@
 // whittle-cli: Whittle's core from the terminal.
-#include <malloc.h>
-
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/info_command.h"
 #include "cli/zoo_command.h"
+#include "runtime/process_setup.h"
 #include "runtime/threading.h"
 
 int main(int argc, char** argv) {
-  // Keep freed tensor memory in the process: glibc returning it to the OS made
-  // conv timings swing 5-28 ms per layer (see STACK-NOTES).
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+  whittle::configure_process(argv);
 
   CLI::App app{"Whittle: make object detectors smaller and faster", "whittle-cli"};
   app.set_version_flag("--version", "whittle-cli 0.1.0");

@@ -136,6 +136,7 @@ Shape infer_node_shape(const Node& node, const std::vector<Shape>& in) {
   if (arity ? in.size() != arity : in.empty())
     fail(node, "takes " + (arity ? std::to_string(arity) : std::string("at least 1")) +
                    " input(s), got " + std::to_string(in.size()));
+  if (is_activation(node.op) || node.op == Op::Identity) return in[0];
   switch (node.op) {
     case Op::Conv2d:
       return conv_shape(node, in[0]);
@@ -148,14 +149,6 @@ Shape infer_node_shape(const Node& node, const std::vector<Shape>& in) {
       expect_rank(node, in[0], 4, "input");
       expect_vector(node, "weight", in[0][1]);
       return in[0];
-    case Op::ReLU:
-    case Op::ReLU6:
-    case Op::LeakyReLU:
-    case Op::SiLU:
-    case Op::Sigmoid:
-    case Op::Hardswish:
-    case Op::Identity:
-      return in[0];  // activations keep the shape
     case Op::MaxPool2d:
     case Op::AvgPool2d:
       return pool_shape(node, in[0]);
@@ -202,6 +195,8 @@ Shape infer_node_shape(const Node& node, const std::vector<Shape>& in) {
       expect_vector(node, "bias", w[0]);
       return {in[0][0], w[0]};
     }
+    default:
+      break;
   }
   fail(node, "has an unknown op");
 }

@@ -1,0 +1,26 @@
+#include "runtime/process_setup.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace whittle {
+
+void configure_process(char** argv) {
+  if (!std::getenv("OMP_WAIT_POLICY")) {
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    setenv("WHITTLE_SET_WAIT_POLICY", "1", 1);
+    execv("/proc/self/exe", argv);
+    std::perror("whittle: re-exec with OMP_WAIT_POLICY=PASSIVE failed; continuing");
+    unsetenv("WHITTLE_SET_WAIT_POLICY");
+  }
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // the largest threshold glibc accepts
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
+
+bool wait_policy_set_by_whittle() { return std::getenv("WHITTLE_SET_WAIT_POLICY") != nullptr; }
+
+}  // namespace whittle

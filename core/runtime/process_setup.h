@@ -1,0 +1,20 @@
+#pragma once
+// Process-wide settings every Whittle program makes first thing in main().
+
+namespace whittle {
+
+// 1. libgomp (LibTorch's OpenMP) reads OMP_WAIT_POLICY once, when it is
+//    loaded, so unless the caller chose a policy the program re-executes
+//    itself with OMP_WAIT_POLICY=PASSIVE (measured on 2 cores: with libgomp's
+//    spin-then-sleep default, OpenMP, OpenCV's TBB and OpenBLAS threads starve
+//    each other; MobileNetV2 medians of 42-54 ms against minima of 9-14 ms).
+//    An empty value keeps libgomp's default. On success this does not return
+//    to the first image; WHITTLE_SET_WAIT_POLICY=1 tells the new one.
+// 2. Keeps freed memory in the process (mallopt): glibc handing large conv
+//    buffers back to the OS made conv timings swing 5-28 ms.
+void configure_process(char** argv);
+
+// Whether configure_process set OMP_WAIT_POLICY (rather than the caller).
+bool wait_policy_set_by_whittle();
+
+}  // namespace whittle
