@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/data_command.h"
+#include "cli/eval_dets_command.h"
 #include "cli/info_command.h"
 #include "cli/zoo_command.h"
 #include "runtime/process_setup.h"
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { whittle::set_threads(threads); });
   whittle::cli::add_info_command(app);
   whittle::cli::add_zoo_command(app);
+  whittle::cli::add_data_command(app);
+  whittle::cli::add_eval_dets_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
