@@ -1,39 +1,17 @@
 // whittle-cli end to end: the binary a user runs, its exit codes and output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "app/cli_runner.h"
+
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-Result run_cli(const std::string& args) {
-  namespace fs = std::filesystem;
-  fs::path err_file = fs::temp_directory_path() / ("whittle_cli_err_" + std::to_string(getpid()));
-  std::string cmd = std::string(WHITTLE_CLI) + " --threads 2 " + args + " 2>" + err_file.string();
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  fs::remove(err_file);
-  return r;
-}
+using Result = whittle::test::CliResult;
+using whittle::test::run_cli;
 
 class Cli : public ::testing::Test {
  protected:
