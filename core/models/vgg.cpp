@@ -10,8 +10,13 @@ int64_t vgg_channels(int64_t c, double width) {
   return std::max<int64_t>(1, std::llround(static_cast<double>(c) * width));
 }
 
-std::string add_vgg16_features(GraphBuilder& b, const std::string& x, double width, bool pool5) {
-  // Configuration D: channels per stage, a 2x2/2 max pool after each stage.
+namespace {
+
+// Configuration D: channels per stage, a 2x2/2 max pool after each stage
+// (pool3 rounding up when `ceil_pool3`, pool5 only when `pool5`). Stores
+// conv4_3's activation in *conv4_3 when given.
+std::string add_vgg16_stages(GraphBuilder& b, const std::string& x, double width, bool pool5,
+                             bool ceil_pool3, std::string* conv4_3) {
   static const std::vector<std::vector<int64_t>> stages = {
       {64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
   std::string y = x;
@@ -25,10 +30,24 @@ std::string add_vgg16_features(GraphBuilder& b, const std::string& x, double wid
       y = b.conv(name, y, vgg_channels(stages[s][i], width), 3, conv);
       y = b.relu(name + ".relu", y);
     }
+    if (s == 3 && conv4_3) *conv4_3 = y;
     if (s + 1 < stages.size() || pool5)
-      y = b.max_pool("features.pool" + std::to_string(s + 1), y, 2, 2);
+      y = b.max_pool("features.pool" + std::to_string(s + 1), y, 2, 2, 0, ceil_pool3 && s == 2);
   }
   return y;
+}
+
+}  // namespace
+
+std::string add_vgg16_features(GraphBuilder& b, const std::string& x, double width, bool pool5) {
+  return add_vgg16_stages(b, x, width, pool5, /*ceil_pool3=*/false, nullptr);
+}
+
+Vgg16SsdTrunk add_vgg16_ssd_trunk(GraphBuilder& b, const std::string& x, double width) {
+  Vgg16SsdTrunk trunk;
+  trunk.conv5_3 = add_vgg16_stages(b, x, width, /*pool5=*/false, /*ceil_pool3=*/true,
+                                   &trunk.conv4_3);
+  return trunk;
 }
 
 Graph build_vgg16(const BackboneOptions& o) {

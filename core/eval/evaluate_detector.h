@@ -1,0 +1,54 @@
+#pragma once
+// Runs a detector over a data set and scores it: the evaluation transform
+// (plain resize, or letterbox when the detector's preprocessing says so),
+// mean/std normalisation, an inference Runner (BatchNorm folded), the head's
+// decode and NMS, boxes mapped back to the original image in VOC 1-based
+// pixels, then evaluate_detections (voc_ap.h).
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "data/dataset.h"
+#include "data/letterbox.h"
+#include "eval/detection.h"
+#include "eval/voc_ap.h"
+#include "jobs/progress.h"
+#include "models/detector.h"
+
+namespace whittle {
+
+struct EvalOptions {
+  int batch_size = 8;
+  int workers = 2;  // loader threads (decode + resize); 0: on the caller's thread
+  NmsOptions nms;
+};
+
+struct EvalResult {
+  MapResult map;
+  std::vector<Detection> detections;  // labels index the data set's classes
+  int images = 0;
+  // Model time per image: normalisation + forward + decode/NMS (image
+  // decoding and resizing, done by the loader's workers, excluded).
+  double ms_per_image = 0;
+  double seconds = 0;  // wall time of the whole evaluation
+};
+
+// Detector labels map to the data set's classes by name when the detector has
+// class names (detections of a class the data set lacks are dropped), by
+// index otherwise. Reports progress per batch and polls cancellation (throws
+// Cancelled). Throws Error for a data set without images or a graph that does
+// not have exactly one input.
+EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
+                             const EvalOptions& options, Progress& progress);
+
+// (x - mean) / std per channel of float RGB images [B, 3, S, S] in [0, 1],
+// with the detector's preprocessing; checks the size is input_size.
+at::Tensor normalize_images(const at::Tensor& images, const Preprocess& preprocess);
+
+// Detector output box (normalised to the network input, continuous) ->
+// VOC box of the original image: continuous pixels through the loader's
+// geometry, then xmin = x1 + 1, ymin = y1 + 1, xmax = x2, ymax = y2 (the
+// inverse of augment.h's from_voc_box), clamped to [1, W] x [1, H].
+Box to_original_voc_box(float x1, float y1, float x2, float y2, const ImageGeometry& geometry);
+
+}  // namespace whittle

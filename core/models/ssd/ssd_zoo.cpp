@@ -1,0 +1,46 @@
+#include "models/ssd/ssd_zoo.h"
+
+#include "graph/error.h"
+#include "models/ssd/metadata_text.h"
+#include "models/ssd/ssd300_vgg16.h"
+#include "models/ssd/ssd_mobilenet.h"
+
+namespace whittle {
+
+std::vector<DetectorZooEntry> detector_zoo_entries() {
+  return {
+      {"ssd300_vgg16",
+       "SSD300-VGG16 (torchvision ssd300_vgg16): 26.3 M params with 21 columns, 8,732 priors",
+       300, true, [](const SsdOptions& o) { return build_ssd300_vgg16(o.num_classes, o.seed); }},
+      {"ssd_mobilenet_v1",
+       "MobileNetV1-SSD (mb1-ssd): regular 3x3 heads, 6 anchors, 3,000 priors at 300", 300, false,
+       [](const SsdOptions& o) { return build_ssd_mobilenet_v1(o); }},
+      {"ssdlite_mobilenet_v2",
+       "MobileNetV2-SSDLite (depthwise-separable heads), 3,234 priors at 320", 320, false,
+       [](const SsdOptions& o) { return build_ssdlite_mobilenet_v2(o); }},
+  };
+}
+
+Detector build_detector_zoo(const std::string& name, int64_t num_classes, double width,
+                            int64_t input_size, uint64_t seed) {
+  std::string known;
+  for (const DetectorZooEntry& e : detector_zoo_entries()) {
+    if (e.name != name) {
+      known += (known.empty() ? "" : ", ") + e.name;
+      continue;
+    }
+    SsdOptions o;
+    o.num_classes = num_classes;
+    o.width = width;
+    o.input_size = input_size == 0 ? e.default_input_size : input_size;
+    o.seed = seed;
+    if (e.fixed_size && (width != 1.0 || o.input_size != e.default_input_size))
+      throw Error("(" + name + ") has a fixed width 1 and input " +
+                  std::to_string(e.default_input_size) + "; got width " +
+                  ssd_text::format_decimal(width) + ", input " + std::to_string(o.input_size));
+    return e.build(o);
+  }
+  throw Error("unknown detector zoo model '" + name + "'; known: " + known);
+}
+
+}  // namespace whittle

@@ -1,0 +1,94 @@
+#pragma once
+// Trains any Detector (graph + head) on a detection data set: SSD training
+// augmentation, the detector's mean/std normalisation, a training Runner over
+// the graph's own tensors (detector.graph IS the trained model), the head's
+// loss, backward, optional gradient clipping, an optimizer step at the
+// scheduled rate. Validation mAP every val_every epochs; a checkpoint after
+// every epoch: the model as ONNX (atomic) plus `<out>.train` (checkpoint.h),
+// from which `resume` continues to the same weights as an uninterrupted run.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/augment.h"
+#include "data/dataset.h"
+#include "eval/evaluate_detector.h"
+#include "jobs/progress.h"
+#include "models/detector.h"
+#include "train/checkpoint.h"
+#include "train/optimizer.h"
+#include "train/schedule.h"
+
+namespace whittle {
+
+struct TrainOptions {
+  int epochs = 10;
+  int batch_size = 8;   // the last, smaller batch of an epoch is dropped when the data set holds >= 1 batch
+  double lr = 1e-3;     // base rate (peak after warm-up)
+
+  OptimizerKind optimizer = OptimizerKind::Sgd;
+  double momentum = 0.9;        // SGD
+  bool nesterov = false;        // SGD
+  double weight_decay = 5e-4;   // L2 (SGD, Adam) or decoupled (AdamW)
+  bool decay_all = false;       // also decay biases and norm scales (1-D tensors)
+  double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8;
+
+  ScheduleKind schedule = ScheduleKind::Constant;
+  double min_lr = 0;            // cosine
+  std::vector<int> milestones;  // multistep, epochs
+  double gamma = 0.1;           // multistep
+  int64_t warmup_steps = 0;
+  double warmup_factor = 1.0 / 3.0;
+
+  double clip_norm = 0;  // clip the gradients' global L2 norm to this; 0: off
+  uint64_t seed = 0;     // data order and augmentation (per epoch and image)
+  int workers = 2;       // loader threads (training and validation)
+  int threads = 0;       // LibTorch intra-op threads (set_threads); 0: all cores
+
+  bool augment = true;   // SSD training augmentation; false: plain resize
+  SsdAugmentOptions augmentation;
+
+  int val_every = 1;     // validate every N epochs and after the last; 0: never
+  ApMetric val_metric = ApMetric::Voc07;
+  EvalOptions val;       // batch, workers (val.workers is overridden by workers), NMS
+
+  std::string checkpoint;  // the .onnx written after every epoch ("" : none)
+  bool resume = false;     // continue from checkpoint + checkpoint.train
+};
+
+struct TrainResult {
+  std::vector<EpochRecord> curve;  // every epoch so far, resumed ones included
+  int epochs_done = 0;
+  int64_t global_step = 0;
+  double best_map = std::numeric_limits<double>::quiet_NaN();
+  int best_epoch = 0;                 // 1-based; 0: never validated
+  std::optional<EvalResult> last_eval;  // the last validation of this call
+  std::string checkpoint;             // the last checkpoint written or resumed from ("" : none)
+  double seconds = 0;                 // wall time of this call
+};
+
+// Trains `detector` in place. train labels must index detector.classes (when
+// the detector has none, train.classes are taken). Reports throttled progress
+// (epoch, step, loss and its parts, lr, it/s, ETA) and logs one line per
+// epoch. Throws:
+// - Cancelled when progress is cancelled (checked every step and during
+//   validation); the last checkpoint is left as it was;
+// - Error "non-finite loss (nan) at epoch E step S (global step G); the last
+//   good checkpoint <path> (epoch K) is kept" (no checkpoint is written after
+//   a non-finite loss or gradient);
+// - Error for bad options, a data set that does not fit the model, or a
+//   resume whose files are missing, disagree or do not fit the model.
+// Each epoch seeds LibTorch's global generator from (seed, epoch)
+// (at::manual_seed), so randomness inside a head repeats on resume.
+// After an error detector.graph holds the weights of the failing step (the
+// BatchNorm statistics may already be poisoned): reload the checkpoint.
+TrainResult train_detector(Detector& detector, const Dataset& train, const Dataset* val,
+                           const TrainOptions& options, Progress& progress);
+
+// The graph's learnable tensors by name ("<node>.<weight>"), in Runner's
+// parameters() order (node order, then weight-name order).
+std::vector<NamedParameter> named_parameters(const Graph& graph);
+
+}  // namespace whittle
