@@ -92,18 +92,15 @@ float box_iou(const BoxF& a, const BoxF& b) {
 
 namespace {
 
-// The box half of crop_image: keep boxes whose centres lie strictly inside
-// rect, clip them to it and make them relative to its corner.
-void crop_boxes(AnnotatedImage& sample, const cv::Rect& rect) {
-  const float x0 = static_cast<float>(rect.x), y0 = static_cast<float>(rect.y);
-  const float x1 = x0 + rect.width, y1 = y0 + rect.height;
+// Keeps the boxes (with their labels and difficult flags) for which
+// keep(box) is true; keep may adjust the box it keeps.
+template <typename Keep>
+void keep_boxes(AnnotatedImage& sample, Keep keep) {
   size_t kept = 0;
   for (size_t i = 0; i < sample.boxes.size(); ++i) {
-    const BoxF& b = sample.boxes[i];
-    const float cx = 0.5f * (b[0] + b[2]), cy = 0.5f * (b[1] + b[3]);
-    if (!(cx > x0 && cx < x1 && cy > y0 && cy < y1)) continue;
-    sample.boxes[kept] = {std::max(b[0], x0) - x0, std::max(b[1], y0) - y0,
-                          std::min(b[2], x1) - x0, std::min(b[3], y1) - y0};
+    BoxF b = sample.boxes[i];
+    if (!keep(b)) continue;
+    sample.boxes[kept] = b;
     sample.labels[kept] = sample.labels[i];
     sample.difficult[kept] = sample.difficult[i];
     ++kept;
@@ -111,6 +108,20 @@ void crop_boxes(AnnotatedImage& sample, const cv::Rect& rect) {
   sample.boxes.resize(kept);
   sample.labels.resize(kept);
   sample.difficult.resize(kept);
+}
+
+// The box half of crop_image: keep boxes whose centres lie strictly inside
+// rect, clip them to it and make them relative to its corner.
+void crop_boxes(AnnotatedImage& sample, const cv::Rect& rect) {
+  const float x0 = static_cast<float>(rect.x), y0 = static_cast<float>(rect.y);
+  const float x1 = x0 + rect.width, y1 = y0 + rect.height;
+  keep_boxes(sample, [&](BoxF& b) {
+    const float cx = 0.5f * (b[0] + b[2]), cy = 0.5f * (b[1] + b[3]);
+    if (!(cx > x0 && cx < x1 && cy > y0 && cy < y1)) return false;
+    b = {std::max(b[0], x0) - x0, std::max(b[1], y0) - y0, std::min(b[2], x1) - x0,
+         std::min(b[3], y1) - y0};
+    return true;
+  });
 }
 
 void flip_boxes(std::vector<BoxF>& boxes, int width) {
@@ -184,23 +195,14 @@ void resize_image(AnnotatedImage& sample, int width, int height) {
 
 void sanitize_boxes(AnnotatedImage& sample, float min_side) {
   const float w = static_cast<float>(sample.image.cols), h = static_cast<float>(sample.image.rows);
-  size_t kept = 0;
-  for (size_t i = 0; i < sample.boxes.size(); ++i) {
-    BoxF b = sample.boxes[i];
+  keep_boxes(sample, [&](BoxF& b) {
     b[0] = std::clamp(b[0], 0.0f, w);
     b[2] = std::clamp(b[2], 0.0f, w);
     b[1] = std::clamp(b[1], 0.0f, h);
     b[3] = std::clamp(b[3], 0.0f, h);
     const float bw = b[2] - b[0], bh = b[3] - b[1];
-    if (!(bw > 0 && bh > 0 && bw >= min_side && bh >= min_side)) continue;
-    sample.boxes[kept] = b;
-    sample.labels[kept] = sample.labels[i];
-    sample.difficult[kept] = sample.difficult[i];
-    ++kept;
-  }
-  sample.boxes.resize(kept);
-  sample.labels.resize(kept);
-  sample.difficult.resize(kept);
+    return bw > 0 && bh > 0 && bw >= min_side && bh >= min_side;
+  });
 }
 
 // ---- random versions ---------------------------------------------------------------

@@ -125,6 +125,10 @@ std::string format_shape(const Shape& shape) {
   return out.str();
 }
 
+std::string format_shape(const at::Tensor& tensor) {
+  return format_shape(Shape(tensor.sizes().begin(), tensor.sizes().end()));
+}
+
 int64_t numel(const Shape& shape) {
   int64_t n = 1;
   for (auto d : shape) n *= d;

@@ -27,6 +27,7 @@ ShapeMap infer_shapes(const Graph& graph, const ShapeMap& input_shapes = {});
 ShapeMap validate(const Graph& graph, const ShapeMap& input_shapes = {});
 
 std::string format_shape(const Shape& shape);  // "[1,3,224,224]"
+std::string format_shape(const at::Tensor& tensor);  // its sizes, same form
 int64_t numel(const Shape& shape);
 
 }  // namespace whittle

@@ -3,15 +3,10 @@
 #include <ATen/ATen.h>
 
 #include "graph/error.h"
+#include "graph/shape_inference.h"
 
 namespace whittle {
 namespace {
-
-std::string shape_text(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "," : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 std::string first_few(const std::vector<std::string>& names, size_t n = 3) {
   std::string s;
@@ -48,8 +43,8 @@ WeightLoadReport load_matching_weights(Graph& dst, const Graph& src) {
       }
       const at::Tensor& from = src.nodes[si].weight(key);
       if (!from.sizes().equals(tensor.sizes())) {
-        report.shape_mismatch.push_back(name + ": " + shape_text(from) + " in source, " +
-                                        shape_text(tensor) + " here");
+        report.shape_mismatch.push_back(name + ": " + format_shape(from) + " in source, " +
+                                        format_shape(tensor) + " here");
         continue;
       }
       if (from.scalar_type() != tensor.scalar_type())

@@ -6,18 +6,9 @@
 #include <set>
 
 #include "graph/error.h"
+#include "graph/shape_inference.h"
 
 namespace whittle {
-namespace {
-
-std::string shape_text(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "," : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
-}  // namespace
-
 OptimizerKind parse_optimizer_kind(const std::string& text) {
   if (text == "sgd") return OptimizerKind::Sgd;
   if (text == "adam") return OptimizerKind::Adam;
@@ -138,8 +129,8 @@ void Optimizer::load_state(const OptimizerState& st) {
     if (it == st.buffers.end()) return false;
     known.insert(key);
     if (!it->second.sizes().equals(params_[i].tensor.sizes()))
-      throw Error("optimizer state '" + key + "' has shape " + shape_text(it->second) +
-                  ", parameter has " + shape_text(params_[i].tensor));
+      throw Error("optimizer state '" + key + "' has shape " + format_shape(it->second) +
+                  ", parameter has " + format_shape(params_[i].tensor));
     dst = it->second.to(params_[i].tensor.options()).clone();
     return true;
   };

@@ -5,31 +5,15 @@
 
 #include <cmath>
 
+#include "eval/eval_test_data.h"
+
 namespace whittle {
 namespace {
 
-Object gt_object(int label, Box box, bool difficult = false) {
-  Object o;
-  o.name = "c" + std::to_string(label);
-  o.label = label;
-  o.box = box;
-  o.difficult = difficult;
-  return o;
-}
-
-ImageRecord image(const std::string& id, std::vector<Object> objects) {
-  ImageRecord r;
-  r.id = id;
-  r.objects = std::move(objects);
-  return r;
-}
-
-Dataset make_dataset(int num_classes, std::vector<ImageRecord> images) {
-  Dataset d;
-  for (int c = 0; c < num_classes; ++c) d.classes.push_back("c" + std::to_string(c));
-  d.images = std::move(images);
-  return d;
-}
+using test::det;
+using test::gt_object;
+using test::image;
+using test::make_dataset;
 
 const Box kG1{1, 1, 10, 10}, kG2{101, 1, 110, 10};
 const Box kNowhere{301, 301, 320, 320};

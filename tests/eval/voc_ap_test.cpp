@@ -7,35 +7,15 @@
 
 #include "graph/error.h"
 
+#include "eval/eval_test_data.h"
+
 namespace whittle {
 namespace {
 
-Object gt_object(int label, Box box, bool difficult = false) {
-  Object o;
-  o.name = "c" + std::to_string(label);
-  o.label = label;
-  o.box = box;
-  o.difficult = difficult;
-  return o;
-}
-
-Detection det(const std::string& image, int label, float score, Box box) {
-  return Detection{image, label, score, box};
-}
-
-Dataset make_dataset(int num_classes, std::vector<ImageRecord> images) {
-  Dataset d;
-  for (int c = 0; c < num_classes; ++c) d.classes.push_back("c" + std::to_string(c));
-  d.images = std::move(images);
-  return d;
-}
-
-ImageRecord image(const std::string& id, std::vector<Object> objects) {
-  ImageRecord r;
-  r.id = id;
-  r.objects = std::move(objects);
-  return r;
-}
+using test::det;
+using test::gt_object;
+using test::image;
+using test::make_dataset;
 
 // Three gts far apart in one image.
 const Box kG1{1, 1, 10, 10}, kG2{101, 1, 110, 10}, kG3{201, 1, 210, 10};
