@@ -2,9 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/bench_command.h"
 #include "cli/data_command.h"
+#include "cli/detect_command.h"
+#include "cli/eval_command.h"
 #include "cli/eval_dets_command.h"
 #include "cli/info_command.h"
+#include "cli/progress_bar.h"
+#include "cli/train_command.h"
 #include "cli/zoo_command.h"
 #include "runtime/process_setup.h"
 #include "runtime/threading.h"
@@ -22,10 +27,17 @@ int main(int argc, char** argv) {
   whittle::cli::add_zoo_command(app);
   whittle::cli::add_data_command(app);
   whittle::cli::add_eval_dets_command(app);
+  whittle::cli::add_train_command(app);
+  whittle::cli::add_eval_command(app);
+  whittle::cli::add_detect_command(app);
+  whittle::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const whittle::cli::CommandExit& e) {
+    std::cerr << "whittle-cli: " << e.what() << '\n';
+    return e.status();
   } catch (const std::exception& e) {
     std::cerr << "whittle-cli: error: " << e.what() << '\n';
     return 1;

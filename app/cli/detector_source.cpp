@@ -1,0 +1,92 @@
+#include "cli/detector_source.h"
+
+#include <map>
+#include <sstream>
+
+#include "graph/error.h"
+#include "io/onnx_import.h"
+#include "models/ssd/ssd_zoo.h"
+
+namespace whittle::cli {
+
+void DetectorSource::add_model_option(CLI::App& command) {
+  command.add_option("--model", model, "detector model file (.onnx, as train writes it)");
+}
+
+void DetectorSource::add_zoo_options(CLI::App& command) {
+  std::string names;
+  for (const auto& e : detector_zoo_entries()) names += (names.empty() ? "" : ", ") + e.name;
+  command.add_option("--zoo", zoo, "build a detector zoo network: " + names);
+  command.add_option("--classes", classes, "zoo: object classes (default: the data set's)");
+  command.add_option("--width", width, "zoo: width multiplier");
+  command.add_option("--input", input, "zoo: input size S (SxS; default: the network's)");
+}
+
+Detector load_detector_file(const std::string& path) {
+  Graph graph = load_onnx(path);  // its errors name the file
+  try {
+    return detector_from_graph(std::move(graph));
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+}
+
+void DetectorSource::check() const {
+  if (model.empty() == zoo.empty()) throw Error("give either --model FILE.onnx or --zoo NAME");
+  if (zoo.empty()) return;
+  if (classes < 0) throw Error("--classes must be >= 1");
+  if (!(width > 0)) throw Error("--width must be > 0");
+  if (input < 0) throw Error("--input must be >= 32");
+  std::string known;
+  for (const auto& e : detector_zoo_entries()) {
+    if (e.name == zoo) return;
+    known += (known.empty() ? "" : ", ") + e.name;
+  }
+  throw Error("unknown detector zoo model '" + zoo + "'; known: " + known);
+}
+
+Detector DetectorSource::load(const std::vector<std::string>& class_names) const {
+  check();
+  if (!model.empty()) return load_detector_file(model);
+  const bool names_fit = !class_names.empty() &&
+                         (classes == 0 || classes == static_cast<int64_t>(class_names.size()));
+  const int64_t n = classes > 0 ? classes : class_names.empty() ? 20 : static_cast<int64_t>(class_names.size());
+  Detector detector = build_detector_zoo(zoo, n, width, input, seed);
+  if (names_fit) {
+    detector.classes = class_names;
+    store_detector_metadata(detector);
+  }
+  return detector;
+}
+
+std::vector<std::string> classes_in_use(const Dataset& data) {
+  std::vector<bool> used(data.classes.size(), false);
+  for (const auto& image : data.images)
+    for (const auto& object : image.objects)
+      if (object.label >= 0 && object.label < static_cast<int>(used.size())) used[object.label] = true;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < used.size(); ++i)
+    if (used[i]) names.push_back(data.classes[i]);
+  return names;
+}
+
+bool relabel_dataset(Dataset& data, const std::vector<std::string>& classes) {
+  std::map<std::string, int> index;
+  for (size_t i = 0; i < classes.size(); ++i) index.emplace(classes[i], static_cast<int>(i));
+  for (const auto& image : data.images)
+    for (const auto& object : image.objects)
+      if (!index.count(object.name)) return false;
+  for (auto& image : data.images)
+    for (auto& object : image.objects) object.label = index.at(object.name);
+  data.classes = classes;
+  return true;
+}
+
+std::string DetectorSource::describe() const {
+  if (!model.empty()) return model;
+  std::ostringstream s;
+  s << zoo << " (zoo, width " << width << ')';
+  return s.str();
+}
+
+}  // namespace whittle::cli
