@@ -10,39 +10,23 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "app/cli_runner.h"
+#include "app/synth_suite.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using whittle::test::run_cli;
 
-class DetectBenchCli : public ::testing::Test {
+class DetectBenchCli : public whittle::test::SynthSuite<DetectBenchCli> {
+ public:
+  static constexpr const char* kName = "whittle_detect_bench_cli";
+  static constexpr int kSeed = 7;
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("whittle_detect_bench_cli_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-    auto r = run_cli("data synth --out " + dir_.string() + " --images 24 --classes 3 --size 128 --seed 7");
-    ASSERT_EQ(r.code, 0) << r.err;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string voc() { return (dir_ / "VOCdevkit" / "VOC2007").string(); }
-  // A model trained for one epoch, made by the first test that asks.
-  static std::string model() {
-    const std::string path = (dir_ / "model.onnx").string();
-    if (!fs::exists(path)) {
-      auto r = run_cli("train --zoo ssdlite_mobilenet_v2 --width 0.25 --input 96 --data " + voc() +
-                       " --epochs 1 --batch 4 --lr 0.01 --val-every 0 --out " + path);
-      EXPECT_EQ(r.code, 0) << r.out << r.err;
-    }
-    return path;
-  }
   static std::string image(const std::string& id) {
     return (fs::path(voc()) / "JPEGImages" / (id + ".jpg")).string();
   }
-  static std::string path(const std::string& name) { return (dir_ / name).string(); }
-  static fs::path dir_;
 };
-fs::path DetectBenchCli::dir_;
 
 TEST_F(DetectBenchCli, DetectWritesAnnotatedJpegs) {
   const std::string out = path("detect");

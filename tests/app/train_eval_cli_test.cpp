@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_runner.h"
+#include "app/synth_suite.h"
 
 namespace {
 
@@ -30,34 +31,16 @@ int count_newlines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-class TrainEvalCli : public ::testing::Test {
+class TrainEvalCli : public whittle::test::SynthSuite<TrainEvalCli> {
+ public:
+  static constexpr const char* kName = "whittle_train_eval_cli";
+  static constexpr int kSeed = 5;
+
  protected:
-  // One data set and one model trained for an epoch, shared by the suite.
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("whittle_train_eval_cli_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-    auto r = run_cli("data synth --out " + dir_.string() + " --images 24 --classes 3 --size 128 --seed 5");
-    ASSERT_EQ(r.code, 0) << r.err;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string voc() { return (dir_ / "VOCdevkit" / "VOC2007").string(); }
-  // A model trained for one epoch, made by the first test that asks.
-  static std::string model() {
-    const std::string path = (dir_ / "model.onnx").string();
-    if (!fs::exists(path)) {
-      auto r = run_cli("train --zoo ssdlite_mobilenet_v2 --width 0.25 --input 96 --data " + voc() +
-                       " --epochs 1 --batch 4 --lr 0.01 --val-every 0 --out " + path);
-      EXPECT_EQ(r.code, 0) << r.out << r.err;
-    }
-    return path;
-  }
-  static std::string path(const std::string& name) { return (dir_ / name).string(); }
   static int set_size(const std::string& set) {
     return count_lines(fs::path(voc()) / "ImageSets" / "Main" / (set + ".txt"));
   }
-  static fs::path dir_;
 };
-fs::path TrainEvalCli::dir_;
 
 TEST_F(TrainEvalCli, TrainWritesModelAndPrintsCurve) {
   const std::string out = path("curve/two.onnx");  // the folder is made
