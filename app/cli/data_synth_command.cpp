@@ -39,12 +39,6 @@ class TerminalProgress : public Progress {
   bool shown_ = false;
 };
 
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 void print_report(const SynthReport& r, const SynthOptions& o, double seconds, int threads) {
   std::cout << "wrote " << with_commas(r.images) << " images (" << o.size << "x" << o.size << "), "
             << with_commas(r.objects) << " objects (" << with_commas(r.difficult) << " difficult, "

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "cli/detector_source.h"
+#include "cli/format.h"
 #include "data/loader.h"
 #include "eval/evaluate_detector.h"
 #include "graph/error.h"
@@ -89,12 +90,6 @@ cv::Scalar class_colour(int label) {
 std::string class_name(const Detector& d, int label) {
   return label >= 0 && label < static_cast<int>(d.classes.size()) ? d.classes[label]
                                                                    : "class" + std::to_string(label);
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
 }
 
 // Boxes in class colours, "name 0.87" on a filled tab above each box (inside

@@ -9,6 +9,7 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/map_report.h"
 #include "cli/progress_bar.h"
 #include "data/voc_reader.h"
 #include "eval/evaluate_detector.h"
@@ -29,29 +30,8 @@ struct EvalCommandOptions {
   float score = 0.01f;
 };
 
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-nlohmann::ordered_json number_or_null(double v) {
-  return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
-}
-
 void print_json(const EvalResult& r) {
-  nlohmann::ordered_json j;
-  j["map"] = number_or_null(r.map.map);
-  nlohmann::ordered_json ap = nlohmann::ordered_json::object();
-  for (const ClassAp& c : r.map.classes) ap[c.name] = number_or_null(c.ap);  // null: no gt
-  j["ap"] = ap;
-  if (r.map.metric == "coco") {
-    j["ap50"] = number_or_null(r.map.ap50);
-    j["ap75"] = number_or_null(r.map.ap75);
-  }
-  j["metric"] = r.map.metric;
-  j["images"] = r.images;
+  nlohmann::ordered_json j = map_json(r.map, r.images);
   j["detections"] = r.detections.size();
   j["ms_per_image"] = r.ms_per_image;
   j["seconds"] = r.seconds;
@@ -59,23 +39,10 @@ void print_json(const EvalResult& r) {
 }
 
 void print_table(const EvalResult& r) {
-  Table table({"class", "gt", "dets", "AP"}, {false, true, true, true});
-  int without_gt = 0;
-  for (const ClassAp& c : r.map.classes) {
-    table.add({c.name, with_commas(c.num_gt), with_commas(c.num_det), fixed(c.ap, 4)});
-    if (std::isnan(c.ap)) ++without_gt;
-  }
-  std::cout << table.render() << '\n';
-  std::cout << "mAP (" << r.map.metric << ")  " << fixed(r.map.map, 4) << "  over "
-            << r.map.classes.size() - without_gt << " classes, " << with_commas(r.images)
-            << " images\n";
-  if (r.map.metric == "coco")
-    std::cout << "AP50  " << fixed(r.map.ap50, 4) << "\nAP75  " << fixed(r.map.ap75, 4) << '\n';
-  std::cout << "model " << fixed(r.ms_per_image, 2) << " ms/image (normalise + network + decode/NMS), "
-            << fixed(r.seconds, 1) << " s in all\n";
-  if (without_gt)
-    std::cout << "n/a: " << without_gt
-              << " class(es) without (non-difficult) ground truth, left out of the mAP\n";
+  print_map_table(r.map, r.images,
+                  "model " + fixed(r.ms_per_image, 2) +
+                      " ms/image (normalise + network + decode/NMS), " + fixed(r.seconds, 1) +
+                      " s in all");
 }
 
 void run_eval(const EvalCommandOptions& o) {

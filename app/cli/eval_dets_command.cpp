@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/format.h"
+#include "cli/map_report.h"
 #include "data/voc_reader.h"
 #include "eval/coco_ap.h"
 #include "eval/voc_ap.h"
@@ -24,50 +25,6 @@ struct EvalDetsOptions {
   std::string metric = "voc07";
   bool json = false;
 };
-
-std::string fixed4(double v) {
-  if (std::isnan(v)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", v);
-  return buf;
-}
-
-nlohmann::ordered_json number_or_null(double v) {
-  return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
-}
-
-void print_json(const MapResult& r, size_t images) {
-  nlohmann::ordered_json j;
-  j["map"] = number_or_null(r.map);
-  nlohmann::ordered_json ap = nlohmann::ordered_json::object();
-  for (const ClassAp& c : r.classes) ap[c.name] = number_or_null(c.ap);  // null: no gt
-  j["ap"] = ap;
-  if (r.metric == "coco") {
-    j["ap50"] = number_or_null(r.ap50);
-    j["ap75"] = number_or_null(r.ap75);
-  }
-  j["metric"] = r.metric;
-  j["images"] = images;
-  std::cout << j.dump(2) << '\n';
-}
-
-void print_table(const MapResult& r, size_t images) {
-  Table table({"class", "gt", "dets", "AP"}, {false, true, true, true});
-  int without_gt = 0;
-  for (const ClassAp& c : r.classes) {
-    table.add({c.name, with_commas(c.num_gt), with_commas(c.num_det), fixed4(c.ap)});
-    if (std::isnan(c.ap)) ++without_gt;
-  }
-  std::cout << table.render() << '\n';
-  const size_t counted = r.classes.size() - without_gt;
-  std::cout << "mAP (" << r.metric << ")  " << fixed4(r.map) << "  over " << counted << " classes, "
-            << with_commas(static_cast<int64_t>(images)) << " images\n";
-  if (r.metric == "coco")
-    std::cout << "AP50  " << fixed4(r.ap50) << "\nAP75  " << fixed4(r.ap75) << '\n';
-  if (without_gt)
-    std::cout << "n/a: " << without_gt
-              << " class(es) without (non-difficult) ground truth, left out of the mAP\n";
-}
 
 }  // namespace
 
@@ -104,8 +61,9 @@ void add_eval_dets_command(CLI::App& app) {
       if (c.num_gt > 0 && std::find(missing.begin(), missing.end(), c.name) != missing.end())
         std::cerr << "note: no " << options->results << c.name << ".txt: no detections for "
                   << c.name << '\n';
-    if (options->json) print_json(result, gt.images.size());
-    else print_table(result, gt.images.size());
+    const auto images = static_cast<int64_t>(gt.images.size());
+    if (options->json) std::cout << map_json(result, images).dump(2) << '\n';
+    else print_map_table(result, images);
   });
 }
 

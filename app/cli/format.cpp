@@ -1,6 +1,7 @@
 #include "cli/format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -32,6 +33,17 @@ std::string megabytes(int64_t bytes) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f MB", static_cast<double>(bytes) / 1e6);
   return buf;
+}
+
+std::string fixed(double value, int decimals, const char* nan_text) {
+  if (std::isnan(value)) return nan_text;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+nlohmann::ordered_json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 Table::Table(std::vector<std::string> headers, std::vector<bool> right_aligned)

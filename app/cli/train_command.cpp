@@ -38,21 +38,10 @@ struct TrainCommandOptions {
   TrainOptions train;
 };
 
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string general(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;
-}
-
-nlohmann::ordered_json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
 // The last modification of `path`, or the epoch's start when it does not exist.
@@ -82,8 +71,8 @@ void print_curve(const TrainResult& r) {
   Table table({"epoch", "steps", "loss", "lr", "val mAP", "seconds"},
               {true, true, true, true, true, true});
   for (const EpochRecord& e : r.curve)
-    table.add({std::to_string(e.epoch), std::to_string(e.steps), fixed(e.loss, 4), general(e.lr),
-               fixed(e.val_map, 4), fixed(e.seconds, 1)});
+    table.add({std::to_string(e.epoch), std::to_string(e.steps), fixed(e.loss, 4, "-"), general(e.lr),
+               fixed(e.val_map, 4, "-"), fixed(e.seconds, 1, "-")});
   std::cout << '\n' << table.render() << '\n';
 }
 
@@ -203,12 +192,12 @@ void run_train(TrainCommandOptions& o) {
   }
   print_curve(result);
   if (result.best_epoch > 0)
-    std::cout << "best val mAP " << fixed(result.best_map, 4) << " (" << o.metric << ") at epoch "
+    std::cout << "best val mAP " << fixed(result.best_map, 4, "-") << " (" << o.metric << ") at epoch "
               << result.best_epoch << "; ";
   else
     std::cout << "not validated; ";
   std::cout << "wrote " << o.out << " after epoch " << result.epochs_done << " ("
-            << with_commas(result.global_step) << " steps, " << fixed(result.seconds, 1) << " s)\n";
+            << with_commas(result.global_step) << " steps, " << fixed(result.seconds, 1, "-") << " s)\n";
 }
 
 }  // namespace
