@@ -20,6 +20,14 @@ void DetectorSource::add_zoo_options(CLI::App& command) {
   command.add_option("--classes", classes, "zoo: object classes (default: the data set's)");
   command.add_option("--width", width, "zoo: width multiplier");
   command.add_option("--input", input, "zoo: input size S (SxS; default: the network's)");
+  command.add_option("--scales", scales,
+                     "zoo: prior sizes of the first and last feature map as fractions of the "
+                     "input, e.g. 0.05,0.6 (default 0.2,0.95)")
+      ->delimiter(',')
+      ->expected(2);
+  command.add_option("--first-stride", first_stride,
+                     "zoo: stride of the finest feature map, 16 or 8 (8 adds a map for small "
+                     "objects)");
 }
 
 Detector load_detector_file(const std::string& path) {
@@ -51,7 +59,14 @@ Detector DetectorSource::load(const std::vector<std::string>& class_names) const
   const bool names_fit = !class_names.empty() &&
                          (classes == 0 || classes == static_cast<int64_t>(class_names.size()));
   const int64_t n = classes > 0 ? classes : class_names.empty() ? 20 : static_cast<int64_t>(class_names.size());
-  Detector detector = build_detector_zoo(zoo, n, width, input, seed);
+  SsdOptions options;
+  options.num_classes = n;
+  options.width = width;
+  options.input_size = input;
+  options.seed = seed;
+  if (!scales.empty()) options.min_scale = scales.at(0), options.max_scale = scales.at(1);
+  options.first_stride = first_stride;
+  Detector detector = build_detector_zoo(zoo, options);
   if (names_fit) {
     detector.classes = class_names;
     store_detector_metadata(detector);

@@ -20,9 +20,12 @@ struct DetectorSource {
   double width = 1.0;    // --width (zoo)
   int64_t input = 0;     // --input S (zoo); 0: the entry's default
   uint64_t seed = 2345;  // weight seed (zoo)
+  std::vector<double> scales;  // --scales MIN,MAX (zoo): prior sizes, first and last map
+  int first_stride = 0;        // --first-stride 8|16 (zoo)
 
   void add_model_option(CLI::App& command);
-  // --zoo, --classes, --width, --input (the caller adds --seed where it wants one).
+  // --zoo, --classes, --width, --input, --scales, --first-stride (the caller
+  // adds --seed where it wants one).
   void add_zoo_options(CLI::App& command);
 
   bool given() const { return !model.empty() || !zoo.empty(); }

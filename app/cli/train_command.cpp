@@ -226,6 +226,17 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--weight-decay", t.weight_decay, "weight decay")->capture_default_str();
   cmd->add_option("--clip", t.clip_norm, "clip the gradients' global L2 norm (0: off)")->capture_default_str();
   cmd->add_option("--workers", t.workers, "data loader threads")->capture_default_str();
+  cmd->add_option("--max-expand", t.augmentation.max_expand_ratio,
+                  "augmentation: largest zoom-out (canvas side / image side); 1: no zoom-out, "
+                  "for data sets of small objects")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0f, 16.0f));
+  cmd->add_option("--hue", t.augmentation.photometric_options.hue_delta,
+                  "augmentation: largest hue shift in degrees (0 where colour tells classes apart)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 180.0f));
+  cmd->add_flag("--no-photometric{false}", t.augmentation.photometric,
+                "augmentation: no brightness/contrast/saturation/hue distortion");
   cmd->add_option("--val-every", t.val_every, "validate every N epochs and after the last (0: never)")
       ->capture_default_str();
   cmd->add_option("--metric", o->metric, "validation metric: voc07, voc12 or coco")->capture_default_str();

@@ -18,7 +18,8 @@ namespace {
 int64_t flattened_size(const Detector& d) {
   ShapeMap s = infer_shapes(d.graph);
   int64_t n = 0;
-  for (size_t k = 0; k < 6; ++k) {
+  const size_t maps = dynamic_cast<const SsdHead&>(*d.head).config().priors.feature_sizes.size();
+  for (size_t k = 0; k < maps; ++k) {
     const Shape& cls = s.at("head.cls." + std::to_string(k));
     const Shape& reg = s.at("head.reg." + std::to_string(k));
     EXPECT_EQ(cls[1] % (d.head->num_classes() + 1), 0);
@@ -128,6 +129,42 @@ TEST(SsdMobileNet, TinyVariantRunsAndClassNamesFollowTheCount) {
   o.input_size = 128;
   o.width = 0;
   EXPECT_THROW(build_ssdlite_mobilenet_v2(o), Error);
+}
+
+TEST(SsdMobileNet, FirstStride8AddsAFineMapAndScalesFollowTheOptions) {
+  SsdOptions o;
+  o.num_classes = 4;
+  o.width = 0.5;
+  o.input_size = 192;
+  o.first_stride = 8;
+  o.min_scale = 0.05;
+  o.max_scale = 0.65;
+  for (int family = 0; family < 2; ++family) {
+    SCOPED_TRACE(family ? "ssdlite_mobilenet_v2" : "ssd_mobilenet_v1");
+    Detector d = family ? build_ssdlite_mobilenet_v2(o) : build_ssd_mobilenet_v1(o);
+    const auto& head = dynamic_cast<const SsdHead&>(*d.head);
+    const auto sizes = feature_sizes(d);
+    ASSERT_EQ(sizes.size(), 7u);
+    EXPECT_EQ(sizes[0], (std::array<int64_t, 2>{24, 24}));  // 192 / 8
+    EXPECT_EQ(sizes[1], (std::array<int64_t, 2>{12, 12}));
+    const std::vector<double>& scales = head.config().priors.scales;
+    ASSERT_EQ(scales.size(), 8u);
+    EXPECT_DOUBLE_EQ(scales[0], 0.05);
+    EXPECT_DOUBLE_EQ(scales[1], 0.15);
+    EXPECT_DOUBLE_EQ(scales[6], 0.65);
+    EXPECT_EQ(head.priors().size(0), flattened_size(d));
+    // The first prior of the first cell: centre (0.5/24, 0.5/24), side 0.05.
+    EXPECT_FLOAT_EQ(head.priors()[0][0].item<float>(), 0.5f / 24);
+    EXPECT_FLOAT_EQ(head.priors()[0][2].item<float>(), 0.05f);
+    // The settings survive the trip through metadata.
+    Detector back = detector_from_graph(d.graph);
+    EXPECT_TRUE(at::equal(dynamic_cast<const SsdHead&>(*back.head).priors(), head.priors()));
+  }
+  o.first_stride = 4;
+  EXPECT_THROW(build_ssdlite_mobilenet_v2(o), Error);
+  o.first_stride = 8;
+  o.min_scale = 0.7;
+  EXPECT_THROW(build_ssd_mobilenet_v1(o), Error);
 }
 
 }  // namespace

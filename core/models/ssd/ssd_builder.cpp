@@ -26,6 +26,18 @@ void check_ssd_options(const char* family, const SsdOptions& o) {
     throw Error(f + "width must be > 0, got " + ssd_text::format_decimal(o.width));
   if (o.input_size < 32)
     throw Error(f + "input_size must be >= 32, got " + std::to_string(o.input_size));
+  const bool scales_given = o.min_scale != 0 || o.max_scale != 0;
+  const double lo = o.min_scale == 0 ? 0.2 : o.min_scale, hi = o.max_scale == 0 ? 0.95 : o.max_scale;
+  if (scales_given && !(lo > 0 && lo < hi && std::isfinite(hi)))
+    throw Error(f + "prior scales need 0 < min < max, got min " + ssd_text::format_decimal(lo) +
+                ", max " + ssd_text::format_decimal(hi));
+  if (o.first_stride != 0 && o.first_stride != 8 && o.first_stride != 16)
+    throw Error(f + "first feature stride must be 8 or 16, got " + std::to_string(o.first_stride));
+}
+
+std::vector<double> ssd_scales(const SsdOptions& o, size_t maps) {
+  return linear_ssd_scales(maps, o.min_scale == 0 ? 0.2 : o.min_scale,
+                           o.max_scale == 0 ? 0.95 : o.max_scale);
 }
 
 void add_ssd_conv_heads(GraphBuilder& b, const std::vector<std::string>& sources,

@@ -19,9 +19,10 @@ SsdOptions with_default_size(SsdOptions o, int64_t size) {
   return o;
 }
 
+// One map per scale but the last; 6 anchors each (ratios 1, 1', 2, 1/2, 3, 1/3).
 SsdPriorConfig six_anchor_priors(std::vector<double> scales) {
   SsdPriorConfig c;
-  c.aspect_ratios.assign(6, {2.0, 3.0});
+  c.aspect_ratios.assign(scales.size() - 1, {2.0, 3.0});
   c.scales = std::move(scales);
   c.image_size = 0;  // cell centres: steps empty
   c.clip = true;
@@ -37,6 +38,7 @@ Detector build_ssd_mobilenet_v1(const SsdOptions& options) {
   std::string x = b.input("input", {1, 3, o.input_size, o.input_size});
   std::vector<std::string> blocks = add_mobilenet_v1_features(b, x, o.width);
   std::vector<std::string> sources = {blocks.at(11), blocks.at(13)};
+  if (o.first_stride == 8) sources.insert(sources.begin(), blocks.at(5));  // 256 * width, stride 8
 
   static const int64_t extras[][2] = {{256, 512}, {128, 256}, {128, 256}, {128, 256}};
   std::string y = sources.back();
@@ -52,7 +54,10 @@ Detector build_ssd_mobilenet_v1(const SsdOptions& options) {
 
   SsdHeadConfig head;
   head.num_classes = o.num_classes;
-  head.priors = six_anchor_priors({0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.1});
+  // mb1-ssd's scales; linear from the options' when the user gives them.
+  const bool default_scales = o.min_scale == 0 && o.max_scale == 0 && o.first_stride != 8;
+  head.priors = six_anchor_priors(default_scales ? std::vector<double>{0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.1}
+                                                 : ssd_scales(o, sources.size()));
   add_ssd_conv_heads(b, sources, std::vector<int64_t>(sources.size(), 6), o.num_classes);
 
   Preprocess pre;
@@ -71,6 +76,7 @@ Detector build_ssdlite_mobilenet_v2(const SsdOptions& options) {
   std::string x = b.input("input", {1, 3, o.input_size, o.input_size});
   std::vector<std::string> blocks = add_mobilenet_v2_features(b, x, o.width);
   std::vector<std::string> sources = {"features.14.expand.act", blocks.back()};
+  if (o.first_stride == 8) sources.insert(sources.begin(), "features.7.expand.act");
   b.shape(sources.front());  // throws if the backbone's naming ever changes
 
   static const int64_t extras[] = {512, 256, 256, 128};
@@ -90,7 +96,7 @@ Detector build_ssdlite_mobilenet_v2(const SsdOptions& options) {
 
   SsdHeadConfig head;
   head.num_classes = o.num_classes;
-  head.priors = six_anchor_priors(linear_ssd_scales(6, 0.2, 0.95));
+  head.priors = six_anchor_priors(ssd_scales(o, sources.size()));
   add_ssdlite_heads(b, sources, std::vector<int64_t>(sources.size(), 6), o.num_classes);
 
   Preprocess pre;

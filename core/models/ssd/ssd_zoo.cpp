@@ -23,21 +23,29 @@ std::vector<DetectorZooEntry> detector_zoo_entries() {
 
 Detector build_detector_zoo(const std::string& name, int64_t num_classes, double width,
                             int64_t input_size, uint64_t seed) {
+  SsdOptions o;
+  o.num_classes = num_classes;
+  o.width = width;
+  o.input_size = input_size;
+  o.seed = seed;
+  return build_detector_zoo(name, o);
+}
+
+Detector build_detector_zoo(const std::string& name, SsdOptions o) {
   std::string known;
   for (const DetectorZooEntry& e : detector_zoo_entries()) {
     if (e.name != name) {
       known += (known.empty() ? "" : ", ") + e.name;
       continue;
     }
-    SsdOptions o;
-    o.num_classes = num_classes;
-    o.width = width;
-    o.input_size = input_size == 0 ? e.default_input_size : input_size;
-    o.seed = seed;
-    if (e.fixed_size && (width != 1.0 || o.input_size != e.default_input_size))
+    if (o.input_size == 0) o.input_size = e.default_input_size;
+    if (e.fixed_size && (o.width != 1.0 || o.input_size != e.default_input_size))
       throw Error("(" + name + ") has a fixed width 1 and input " +
                   std::to_string(e.default_input_size) + "; got width " +
-                  ssd_text::format_decimal(width) + ", input " + std::to_string(o.input_size));
+                  ssd_text::format_decimal(o.width) + ", input " + std::to_string(o.input_size));
+    if (e.fixed_size && (o.min_scale != 0 || o.max_scale != 0 || o.first_stride != 0))
+      throw Error("(" + name + ") has fixed priors and feature maps; prior scales and the first "
+                  "stride cannot be set");
     return e.build(o);
   }
   throw Error("unknown detector zoo model '" + name + "'; known: " + known);

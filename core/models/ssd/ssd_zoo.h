@@ -29,5 +29,7 @@ std::vector<DetectorZooEntry> detector_zoo_entries();
 // fixed width/size and other values are asked for.
 Detector build_detector_zoo(const std::string& name, int64_t num_classes = 20, double width = 1.0,
                             int64_t input_size = 0, uint64_t seed = 2345);
+// The same with every option (prior scales, first feature stride).
+Detector build_detector_zoo(const std::string& name, SsdOptions options);
 
 }  // namespace whittle
