@@ -7,8 +7,10 @@
 #include "cli/detect_command.h"
 #include "cli/eval_command.h"
 #include "cli/eval_dets_command.h"
+#include "cli/groups_command.h"
 #include "cli/info_command.h"
 #include "cli/progress_bar.h"
+#include "cli/prune_command.h"
 #include "cli/train_command.h"
 #include "cli/zoo_command.h"
 #include "runtime/process_setup.h"
@@ -30,7 +32,9 @@ int main(int argc, char** argv) {
   whittle::cli::add_train_command(app);
   whittle::cli::add_eval_command(app);
   whittle::cli::add_detect_command(app);
+  whittle::cli::add_groups_command(app);
   whittle::cli::add_bench_command(app);
+  whittle::cli::add_prune_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,315 @@
+#include "cli/prune_command.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/detector_source.h"
+#include "cli/format.h"
+#include "data/loader.h"
+#include "data/voc_reader.h"
+#include "eval/evaluate_detector.h"
+#include "graph/cost_model.h"
+#include "graph/error.h"
+#include "io/onnx_export.h"
+#include "io/onnx_import.h"
+#include "models/detector.h"
+#include "prune/channel_groups.h"
+#include "prune/importance.h"
+#include "prune/planners.h"
+#include "prune/pruning_plan.h"
+#include "prune/surgery.h"
+
+namespace whittle::cli {
+namespace {
+
+// A ratio as a person writes it: 0.3, not 0.300000.
+std::string number_text(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+struct PruneOptions {
+  std::string model;
+  std::string criterion = "l1";
+  std::string aggregate = "sum";
+  double ratio = 0;
+  std::string plan;
+  double target_macs = 0;
+  int64_t round = 1;
+  uint64_t seed = 1;
+  std::string data;
+  std::string set = "train";
+  int images = 64;
+  int batch = 8;
+  std::string save_plan;
+  std::string out;
+  bool json = false;
+  CLI::Option* ratio_option = nullptr;
+  CLI::Option* plan_option = nullptr;
+  CLI::Option* target_option = nullptr;
+};
+
+// The model to prune: a detector saved by whittle (its head gives taylor a
+// loss), or any other graph (a zoo classifier, an imported network).
+struct LoadedModel {
+  Graph graph;
+  std::optional<Detector> detector;
+};
+
+LoadedModel load_model(const std::string& path) {
+  LoadedModel m;
+  Graph graph = load_onnx(path);  // its errors name the file
+  auto family = graph.metadata.find("whittle.family");
+  const bool detector = family != graph.metadata.end() && family->second != "classifier" &&
+                        family->second != "backbone";
+  if (!detector) {
+    m.graph = std::move(graph);
+    return m;
+  }
+  try {
+    m.detector = detector_from_graph(graph);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  m.graph = std::move(graph);
+  return m;
+}
+
+// The first `images` images of the data set, preprocessed as eval does, as
+// importance batches; for a detector the loss is its head's training loss
+// against each batch's boxes (as the trainer computes it).
+ImportanceData read_importance_data(const PruneOptions& o, const LoadedModel& model, std::ostream& log,
+                                    size_t& images) {
+  if (model.graph.inputs.size() != 1)
+    throw Error("prune: --data needs a model with one input, this one has " +
+                std::to_string(model.graph.inputs.size()));
+  Preprocess preprocess;
+  if (model.detector) {
+    preprocess = model.detector->preprocess;
+  } else {
+    const Shape& shape = model.graph.inputs[0].shape;
+    if (shape.size() != 4 || shape[1] != 3 || shape[2] != shape[3])
+      throw Error("prune: --data needs a square RGB input [N, 3, S, S], the model's is " +
+                  format_shape(shape));
+    preprocess.input_size = shape[2];
+  }
+  VocReadOptions read;
+  read.sets = {o.set};
+  if (model.detector) read.classes = model.detector->classes;
+  Dataset data = read_voc(o.data, read);
+  if (data.images.empty()) throw Error("prune: " + o.data + " (set " + o.set + ") has no images");
+  if (static_cast<int>(data.images.size()) > o.images) data.images.resize(static_cast<size_t>(o.images));
+
+  LoaderOptions lo;
+  lo.transform = preprocess.letterbox ? LoaderTransform::Letterbox : LoaderTransform::Resize;
+  lo.size = static_cast<int>(preprocess.input_size);
+  lo.batch_size = o.batch;
+  lo.workers = 2;
+  lo.prefetch = 3;
+  DetectionLoader loader(data, lo);
+
+  auto targets = std::make_shared<std::vector<std::vector<Target>>>();
+  ImportanceData result;
+  const std::string input = model.graph.inputs[0].name;
+  while (std::optional<Batch> batch = loader.next()) {
+    result.batches.push_back({{input, normalize_images(batch->images, preprocess)}});
+    std::vector<Target> t(batch->boxes.size());
+    for (size_t i = 0; i < t.size(); ++i) t[i] = {batch->boxes[i], batch->labels[i]};
+    targets->push_back(std::move(t));
+  }
+  images = data.images.size();
+  log << "importance data: " << data.images.size() << " images of " << o.data << " (set " << o.set
+      << "), " << result.batches.size() << " batches\n";
+  if (model.detector) {
+    const std::shared_ptr<const Head> head = model.detector->head;
+    result.loss = [head, targets](const TensorMap& outputs, size_t batch) {
+      TensorMap raw;
+      for (const auto& name : head->output_names()) {
+        auto it = outputs.find(name);
+        if (it == outputs.end())
+          throw Error("prune: the graph has no output '" + name + "' that the " + head->family() +
+                      " head reads");
+        raw[name] = it->second;
+      }
+      return head->loss(raw, targets->at(batch)).total;
+    };
+  }
+  return result;
+}
+
+std::string method_text(const PruneOptions& o) {
+  if (o.ratio_option->count()) return "ratio " + number_text(o.ratio);
+  if (o.plan_option->count()) return "plan " + o.plan;
+  return "target-macs " + number_text(o.target_macs);
+}
+
+void run_prune(const PruneOptions& o) {
+  // Every check that needs no model comes first.
+  if (o.model.empty()) throw Error("prune: --model FILE.onnx is required");
+  if (o.out.empty()) throw Error("prune: --out FILE.onnx is required");
+  const int methods = static_cast<int>(o.ratio_option->count() > 0) +
+                      static_cast<int>(o.plan_option->count() > 0) +
+                      static_cast<int>(o.target_option->count() > 0);
+  if (methods != 1)
+    throw Error("prune: give exactly one of --ratio R, --plan FILE.json or --target-macs F");
+  if (o.ratio_option->count() && !(o.ratio >= 0 && o.ratio < 1))
+    throw Error("prune: --ratio " + number_text(o.ratio) + " must be >= 0 and < 1");
+  if (o.target_option->count() && !(o.target_macs > 0 && o.target_macs <= 1))
+    throw Error("prune: --target-macs " + number_text(o.target_macs) +
+                " must be > 0 and <= 1 (a fraction of the model's MACs)");
+  if (o.round < 1) throw Error("prune: --round must be >= 1");
+  if (o.images < 1) throw Error("prune: --images must be >= 1");
+  if (o.batch < 1) throw Error("prune: --batch must be >= 1");
+  ImportanceOptions importance;
+  importance.criterion = parse_criterion(o.criterion);
+  importance.aggregation = parse_aggregation(o.aggregate);
+  importance.seed = o.seed;
+  std::optional<PruningPlan> plan_file;
+  if (o.plan_option->count()) plan_file = load_plan(o.plan);
+  // A plan that lists its channels needs no scores; a ratio table does.
+  const bool needs_scores = !plan_file || plan_file->remove.empty();
+  if (plan_file && plan_file->remove.empty() && plan_file->ratios.empty())
+    throw Error("prune: " + o.plan + " lists neither channels to remove nor ratios");
+  const bool needs_data = needs_scores && criterion_needs_data(importance.criterion);
+  if (needs_data && o.data.empty())
+    throw Error("prune: criterion '" + o.criterion +
+                "' scores channels on images: give --data DIR (a VOC data set folder or VOCdevkit)");
+  std::ostream& log = o.json ? std::cerr : std::cout;
+
+  const LoadedModel model = load_model(o.model);
+  if (needs_data && importance.criterion == Criterion::Taylor && !model.detector)
+    throw Error("prune: criterion 'taylor' needs a loss: " + o.model +
+                " is not a detector saved by whittle (no whittle.family metadata of a detector)");
+  const ChannelGroups groups = channel_groups(model.graph);
+
+  GroupScores scores;
+  std::optional<ImportanceData> data;
+  size_t images = 0;
+  if (needs_scores) {
+    if (needs_data) data = read_importance_data(o, model, log, images);
+    scores = channel_importance(model.graph, groups, importance, data ? &*data : nullptr);
+  }
+  PlannerOptions planner;
+  planner.round_to = o.round;
+  PruningPlan plan;
+  TargetMacsReport target;
+  if (o.ratio_option->count()) {
+    plan = plan_uniform(groups, scores, o.ratio, planner);
+  } else if (plan_file && !plan_file->remove.empty()) {
+    plan = *plan_file;
+    check_plan(plan, groups);
+  } else if (plan_file) {
+    plan = plan_layer_ratios(groups, scores, plan_file->ratios, planner);
+  } else {
+    plan = plan_target_macs(model.graph, groups, scores, o.target_macs, planner, &target);
+  }
+
+  Graph pruned = apply_pruning(model.graph, groups, plan);
+  const GraphCost before = compute_cost(model.graph);
+  const GraphCost after = compute_cost(pruned);
+  auto& meta = pruned.metadata;
+  meta["whittle.pruned.source"] = std::filesystem::path(o.model).filename().string();
+  meta["whittle.pruned.method"] = method_text(o);
+  meta["whittle.pruned.criterion"] = needs_scores ? o.criterion : "none (the plan lists the channels)";
+  if (needs_scores) meta["whittle.pruned.aggregation"] = o.aggregate;
+  if (data) meta["whittle.pruned.images"] = std::to_string(images) + " of " + o.set;
+  meta["whittle.pruned.round"] = std::to_string(o.round);
+  meta["whittle.pruned.removed_channels"] = std::to_string(plan.removed_channels());
+  meta["whittle.pruned.original_params"] = std::to_string(before.params);
+  meta["whittle.pruned.original_macs"] = std::to_string(before.macs);
+  if (model.detector) {
+    try {
+      detector_from_graph(pruned);  // the head still reads the pruned graph
+    } catch (const Error& e) {
+      throw Error("prune: the pruned graph no longer fits its head: " + std::string(e.what()));
+    }
+  }
+  const std::filesystem::path folder = std::filesystem::path(o.out).parent_path();
+  if (!folder.empty()) std::filesystem::create_directories(folder);
+  save_onnx(pruned, o.out);
+  if (!o.save_plan.empty()) save_plan(plan, o.save_plan);
+
+  int64_t prunable = 0;
+  for (const auto& g : groups.groups)
+    if (g.prunable) prunable += g.channels;
+  auto removed_of = [&](const ChannelGroup& g) {
+    auto it = plan.remove.find(g.name);
+    return it == plan.remove.end() ? int64_t{0} : static_cast<int64_t>(it->second.size());
+  };
+  auto ratio = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["model"] = o.model;
+    j["out"] = o.out;
+    j["criterion"] = needs_scores ? o.criterion : "none";
+    j["method"] = method_text(o);
+    j["params"] = {{"before", before.params}, {"after", after.params}, {"ratio", ratio(after.params, before.params)}};
+    j["macs"] = {{"before", before.macs}, {"after", after.macs}, {"ratio", ratio(after.macs, before.macs)}};
+    if (o.target_option->count()) j["macs"]["target"] = target.target_macs;
+    j["prunable_channels"] = prunable;
+    j["removed_channels"] = plan.removed_channels();
+    j["groups"] = nlohmann::json::array();
+    for (const auto& g : groups.groups) {
+      if (!g.prunable) continue;
+      const int64_t removed = removed_of(g);
+      j["groups"].push_back({{"name", g.name}, {"channels", g.channels}, {"kept", g.channels - removed},
+                             {"removed", removed}});
+    }
+    std::cout << j.dump(2) << '\n';
+    return;
+  }
+  Table table({"group", "channels", "kept", "removed"}, {false, true, true, true});
+  for (const auto& g : groups.groups) {
+    if (!g.prunable) continue;
+    const int64_t removed = removed_of(g);
+    table.add({g.name, std::to_string(g.channels), std::to_string(g.channels - removed), std::to_string(removed)});
+  }
+  std::cout << table.render() << '\n'
+            << "criterion " << (needs_scores ? o.criterion : "none") << ", " << method_text(o) << ": removed "
+            << with_commas(plan.removed_channels()) << " of " << with_commas(prunable) << " prunable channels\n"
+            << "params  " << with_commas(before.params) << " -> " << with_commas(after.params) << " ("
+            << fixed(100.0 * ratio(after.params, before.params), 1) << "%)\n"
+            << "MACs    " << with_commas(before.macs) << " -> " << with_commas(after.macs) << " ("
+            << fixed(100.0 * ratio(after.macs, before.macs), 1) << "%)\n"
+            << "wrote " << o.out << '\n';
+  if (!o.save_plan.empty()) std::cout << "wrote plan " << o.save_plan << '\n';
+}
+
+}  // namespace
+
+void add_prune_command(CLI::App& app) {
+  auto o = std::make_shared<PruneOptions>();
+  CLI::App* cmd = app.add_subcommand("prune", "remove channels from a model (structured pruning)");
+  cmd->add_option("--model", o->model, "model file (.onnx): a detector saved by whittle, or any graph");
+  cmd->add_option("--criterion", o->criterion, "channel importance: l1, l2, bn, fpgm, taylor, apoz or random")
+      ->capture_default_str();
+  o->ratio_option = cmd->add_option("--ratio", o->ratio, "remove this fraction of every prunable group");
+  o->plan_option = cmd->add_option("--plan", o->plan,
+                                   "a plan file (JSON): channels to remove, or a \"ratios\" table per group");
+  o->target_option = cmd->add_option("--target-macs", o->target_macs,
+                                     "remove channels by global rank until MACs <= F x the original");
+  cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
+      ->capture_default_str();
+  cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
+  cmd->add_option("--data", o->data, "VOC data set folder or VOCdevkit (taylor, apoz)");
+  cmd->add_option("--set", o->set, "image set (ImageSets/Main/<set>.txt)")->capture_default_str();
+  cmd->add_option("--images", o->images, "images scored (the set's first)")->capture_default_str();
+  cmd->add_option("--batch", o->batch, "images per batch when scoring")->capture_default_str();
+  cmd->add_option("--save-plan", o->save_plan, "also write the plan (JSON)");
+  cmd->add_option("--out", o->out, "pruned model file (.onnx, required)");
+  cmd->add_flag("--json", o->json, "machine-readable output");
+  cmd->callback([o] { run_prune(*o); });
+}
+
+}  // namespace whittle::cli

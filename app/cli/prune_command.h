@@ -1,0 +1,15 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace whittle::cli {
+
+// `prune --model M.onnx [--criterion l1|l2|bn|fpgm|taylor|apoz|random]
+//  (--ratio R | --plan plan.json | --target-macs F) [--round 8]
+//  [--aggregate sum|mean|max] [--data DIR [--set train] [--images 64]]
+//  [--save-plan FILE] --out P.onnx [--json]`: channel groups, importance, a
+// plan, surgery; saves the smaller model (a detector keeps its head metadata,
+// plus whittle.pruned.*) and prints params and MACs before and after, and
+// each group's kept and removed channels.
+void add_prune_command(CLI::App& app);
+
+}  // namespace whittle::cli

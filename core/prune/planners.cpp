@@ -1,0 +1,303 @@
+#include "prune/planners.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <tuple>
+
+#include "graph/cost_model.h"
+#include "graph/error.h"
+#include "graph/shape_inference.h"
+#include "prune/surgery.h"
+
+namespace whittle {
+namespace {
+
+// A ratio as a person writes it: 0.3, not 0.300000.
+std::string number_text(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+// floor(ratio * channels), forgiving the binary representation of ratios
+// such as 0.3 (0.3 * 10 = 2.9999999999999996).
+int64_t ratio_count(double ratio, int64_t channels) {
+  return static_cast<int64_t>(std::floor(ratio * static_cast<double>(channels) + 1e-9));
+}
+
+void check_ratio(double ratio, const std::string& what) {
+  if (!(ratio >= 0 && ratio < 1))
+    throw Error(what + " " + number_text(ratio) + " must be >= 0 and < 1");
+}
+
+// A prunable group's scores as doubles, checked against its width.
+std::vector<double> group_scores(const GroupScores& scores, const ChannelGroup& group) {
+  auto it = scores.find(group.name);
+  if (it == scores.end()) throw Error("no importance scores for group '" + group.name + "'");
+  const at::Tensor s = it->second.to(at::kDouble).contiguous();
+  if (s.dim() != 1 || s.size(0) != group.channels)
+    throw Error("group '" + group.name + "' has " + std::to_string(group.channels) +
+                " channels but " + std::to_string(s.numel()) + " scores");
+  return std::vector<double>(s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
+}
+
+// Channels a group loses when ranking asked for `count`: the kept width
+// rounded to the multiple, at least one channel kept.
+int64_t rounded_removal(int64_t count, int64_t channels, const PlannerOptions& options) {
+  return channels - round_kept_channels(channels - count, channels, options.round_to);
+}
+
+// Puts the `count` least important channels of each group into the plan.
+void remove_least_important(PruningPlan& plan, const ChannelGroup& group, const GroupScores& scores,
+                            int64_t count) {
+  if (count <= 0) return;
+  plan.remove[group.name] = least_important(scores.at(group.name), count);
+}
+
+double removed_ratio(int64_t removed, int64_t channels) {
+  return static_cast<double>(removed) / static_cast<double>(channels);
+}
+
+// Every channel of every prunable group, least important first: (score,
+// group index, channel), ties by group then channel.
+struct Ranked {
+  double score;
+  int group;
+  int64_t channel;
+};
+std::vector<Ranked> global_ranking(const ChannelGroups& groups, const GroupScores& scores) {
+  std::vector<Ranked> ranked;
+  for (size_t g = 0; g < groups.groups.size(); ++g) {
+    const ChannelGroup& group = groups.groups[g];
+    if (!group.prunable) continue;
+    const std::vector<double> s = group_scores(scores, group);
+    for (int64_t c = 0; c < group.channels; ++c) ranked.push_back({s[c], static_cast<int>(g), c});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return std::tie(a.score, a.group, a.channel) < std::tie(b.score, b.group, b.channel);
+  });
+  return ranked;
+}
+
+// A plan from per-group removal counts (indexed like groups.groups), with
+// the removed fraction of each group as its informative ratio.
+PruningPlan plan_from_counts(const ChannelGroups& groups, const GroupScores& scores,
+                             const std::vector<int64_t>& counts) {
+  PruningPlan plan;
+  for (size_t g = 0; g < groups.groups.size(); ++g) {
+    const ChannelGroup& group = groups.groups[g];
+    if (!group.prunable || counts[g] <= 0) continue;
+    remove_least_important(plan, group, scores, counts[g]);
+    plan.ratios[group.name] = removed_ratio(counts[g], group.channels);
+  }
+  return plan;
+}
+
+}  // namespace
+
+int64_t round_kept_channels(int64_t kept, int64_t channels, int64_t multiple) {
+  if (multiple < 1) throw Error("channel rounding multiple " + std::to_string(multiple) + " must be >= 1");
+  if (multiple > 1) {
+    const int64_t steps = std::llround(static_cast<double>(kept) / static_cast<double>(multiple));
+    kept = std::max(multiple, steps * multiple);
+  }
+  return std::max<int64_t>(1, std::min(kept, channels));
+}
+
+std::vector<int64_t> least_important(const at::Tensor& scores, int64_t count) {
+  const at::Tensor s = scores.to(at::kDouble).contiguous();
+  const double* p = s.data_ptr<double>();
+  std::vector<int64_t> order(static_cast<size_t>(s.numel()));
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
+  std::stable_sort(order.begin(), order.end(), [p](int64_t a, int64_t b) { return p[a] < p[b]; });
+  order.resize(static_cast<size_t>(std::clamp<int64_t>(count, 0, s.numel())));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+PruningPlan plan_uniform(const ChannelGroups& groups, const GroupScores& scores, double ratio,
+                         const PlannerOptions& options) {
+  check_ratio(ratio, "pruning ratio");
+  PruningPlan plan;
+  for (const auto& group : groups.groups) {
+    if (!group.prunable) continue;
+    group_scores(scores, group);  // present and the right size
+    plan.ratios[group.name] = ratio;
+    remove_least_important(plan, group, scores,
+                           rounded_removal(ratio_count(ratio, group.channels), group.channels, options));
+  }
+  return plan;
+}
+
+PruningPlan plan_layer_ratios(const ChannelGroups& groups, const GroupScores& scores,
+                              const std::map<std::string, double>& ratios,
+                              const PlannerOptions& options) {
+  PruningPlan plan;
+  for (const auto& [name, ratio] : ratios) {
+    const int index = groups.find(name);
+    if (index < 0) throw Error("ratio table: unknown group '" + name + "'");
+    const ChannelGroup& group = groups.groups[index];
+    check_ratio(ratio, "ratio table: group '" + name + "' has ratio");
+    if (ratio > 0 && !group.prunable)
+      throw Error("ratio table: group '" + name + "' is not prunable (" + group.reason + ")");
+    plan.ratios[name] = ratio;
+    if (!group.prunable) continue;
+    group_scores(scores, group);
+    remove_least_important(plan, group, scores,
+                           rounded_removal(ratio_count(ratio, group.channels), group.channels, options));
+  }
+  return plan;
+}
+
+PruningPlan plan_global(const ChannelGroups& groups, const GroupScores& scores, double fraction,
+                        const PlannerOptions& options) {
+  check_ratio(fraction, "global pruning fraction");
+  int64_t total = 0;
+  for (const auto& group : groups.groups)
+    if (group.prunable) total += group.channels;
+  const int64_t wanted = ratio_count(fraction, total);
+  std::vector<int64_t> counts(groups.groups.size(), 0);
+  int64_t taken = 0;
+  for (const Ranked& r : global_ranking(groups, scores)) {
+    if (taken >= wanted) break;
+    const ChannelGroup& group = groups.groups[r.group];
+    if (counts[r.group] + 1 >= group.channels) continue;  // every group keeps one channel
+    ++counts[r.group];
+    ++taken;
+  }
+  for (size_t g = 0; g < counts.size(); ++g)
+    if (counts[g] > 0) counts[g] = rounded_removal(counts[g], groups.groups[g].channels, options);
+  return plan_from_counts(groups, scores, counts);
+}
+
+namespace {
+
+// MACs of one Conv2d or Linear node as a function of the channels its groups
+// lose: coef * (out0 - sum of out terms) * (in0 - sum of in terms), where a
+// term is (group index, node channels per group channel).
+struct MacNode {
+  int64_t coef = 0;
+  int64_t out0 = 0, in0 = 0;
+  std::vector<std::pair<int, int64_t>> out_terms, in_terms;
+
+  int64_t macs(const std::vector<int64_t>& removed) const {
+    int64_t out = out0, in = in0;
+    for (const auto& [g, per] : out_terms) out -= removed[g] * per;
+    for (const auto& [g, per] : in_terms) in -= removed[g] * per;
+    return coef * std::max<int64_t>(out, 0) * std::max<int64_t>(in, 0);
+  }
+};
+
+class MacModel {
+ public:
+  MacModel(const Graph& graph, const ChannelGroups& groups) : group_nodes_(groups.groups.size()) {
+    const ShapeMap shapes = infer_shapes(graph);
+    std::map<std::string, size_t> index;
+    for (const auto& node : graph.nodes) {
+      if (node.op != Op::Conv2d && node.op != Op::Linear) continue;
+      const at::Tensor& w = node.weight("weight");
+      const Shape& out = shapes.at(node.output);
+      MacNode m;
+      m.out0 = w.size(0);
+      m.in0 = w.size(1);
+      // Conv2d: N * H * W * kH * kW per (output channel, input channel of its group);
+      // Linear: N per (output, input)
+      m.coef = node.op == Op::Conv2d ? numel(out) / out.at(1) * w.size(2) * w.size(3) : out.at(0);
+      index[node.name] = nodes_.size();
+      nodes_.push_back(std::move(m));
+    }
+    for (size_t g = 0; g < groups.groups.size(); ++g) {
+      const ChannelGroup& group = groups.groups[g];
+      if (!group.prunable) continue;
+      for (const auto& member : group.members) {
+        auto it = index.find(member.node);
+        if (it == index.end()) continue;
+        MacNode& m = nodes_[it->second];
+        const int gi = static_cast<int>(g);
+        switch (member.role) {
+          case ChannelRole::Filters:
+          case ChannelRole::Depthwise: m.out_terms.push_back({gi, 1}); break;
+          case ChannelRole::ConvInput: m.in_terms.push_back({gi, 1}); break;
+          case ChannelRole::LinearInput: m.in_terms.push_back({gi, member.block}); break;
+          default: continue;
+        }
+        auto& list = group_nodes_[g];
+        if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
+      }
+    }
+  }
+
+  // Total MACs with `removed` channels per group; caches per-node MACs.
+  int64_t reset(const std::vector<int64_t>& removed) {
+    cached_.assign(nodes_.size(), 0);
+    total_ = 0;
+    for (size_t i = 0; i < nodes_.size(); ++i) total_ += cached_[i] = nodes_[i].macs(removed);
+    return total_;
+  }
+  // After `removed[group]` changed: updates the nodes the group touches.
+  int64_t update(const std::vector<int64_t>& removed, int group) {
+    for (size_t i : group_nodes_[group]) {
+      total_ -= cached_[i];
+      total_ += cached_[i] = nodes_[i].macs(removed);
+    }
+    return total_;
+  }
+
+ private:
+  std::vector<MacNode> nodes_;
+  std::vector<std::vector<size_t>> group_nodes_;
+  std::vector<int64_t> cached_;
+  int64_t total_ = 0;
+};
+
+}  // namespace
+
+PruningPlan plan_target_macs(const Graph& graph, const ChannelGroups& groups, const GroupScores& scores,
+                             double fraction, const PlannerOptions& options, TargetMacsReport* report) {
+  if (!(fraction > 0 && fraction <= 1))
+    throw Error("target MACs fraction " + number_text(fraction) + " must be > 0 and <= 1");
+  round_kept_channels(1, 1, options.round_to);  // checks the multiple
+  const int64_t original = compute_cost(graph).macs;
+  const int64_t target = static_cast<int64_t>(std::floor(fraction * static_cast<double>(original)));
+  const std::vector<Ranked> ranked = global_ranking(groups, scores);
+  MacModel model(graph, groups);
+  const int64_t modelled = model.reset(std::vector<int64_t>(groups.groups.size(), 0));
+
+  // The model counts only what the groups can change, so aim its total at
+  // target - (original - modelled); if surgery and the cost model disagree
+  // (they should not), aim lower by the difference and plan again.
+  int64_t aim = target - (original - modelled);
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::vector<int64_t> picked(groups.groups.size(), 0);   // by rank
+    std::vector<int64_t> removed(groups.groups.size(), 0);  // after rounding
+    int64_t macs = model.reset(removed);
+    for (const Ranked& r : ranked) {
+      if (macs <= aim) break;
+      const int64_t channels = groups.groups[r.group].channels;
+      if (picked[r.group] + 1 >= channels) continue;
+      const int64_t now = rounded_removal(++picked[r.group], channels, options);
+      if (now == removed[r.group]) continue;
+      removed[r.group] = now;
+      macs = model.update(removed, r.group);
+    }
+    if (macs > aim)
+      throw Error("target MACs " + number_text(fraction) + " x " + std::to_string(original) +
+                  " cannot be reached: with every prunable group at its minimum width the graph "
+                  "still has about " + std::to_string(macs + (original - modelled)) + " MACs");
+
+    PruningPlan plan = plan_from_counts(groups, scores, removed);
+    const int64_t pruned =
+        plan.remove.empty() ? original : compute_cost(apply_pruning(graph, groups, plan)).macs;
+    if (pruned <= target) {
+      if (report) *report = {original, target, pruned};
+      return plan;
+    }
+    aim -= pruned - target;
+  }
+  throw Error("target MACs: the pruned graph's cost does not follow the channel model");
+}
+
+}  // namespace whittle
