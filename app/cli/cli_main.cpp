@@ -7,10 +7,13 @@
 #include "cli/detect_command.h"
 #include "cli/eval_command.h"
 #include "cli/eval_dets_command.h"
+#include "cli/finetune_command.h"
 #include "cli/groups_command.h"
 #include "cli/info_command.h"
 #include "cli/progress_bar.h"
 #include "cli/prune_command.h"
+#include "cli/prune_schedule_command.h"
+#include "cli/sensitivity_command.h"
 #include "cli/train_command.h"
 #include "cli/zoo_command.h"
 #include "runtime/process_setup.h"
@@ -35,6 +38,9 @@ int main(int argc, char** argv) {
   whittle::cli::add_groups_command(app);
   whittle::cli::add_bench_command(app);
   whittle::cli::add_prune_command(app);
+  whittle::cli::add_sensitivity_command(app);
+  whittle::cli::add_finetune_command(app);
+  whittle::cli::add_prune_schedule_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,11 +11,11 @@
 #include "cli/detector_source.h"
 #include "cli/format.h"
 #include "cli/progress_bar.h"
+#include "cli/train_options.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "io/onnx_import.h"
-#include "runtime/threading.h"
 #include "train/init_weights.h"
 #include "train/trainer.h"
 
@@ -29,52 +29,18 @@ struct TrainCommandOptions {
   std::string data;
   std::string set = "trainval";
   std::string val_set = "test";
-  std::string optimizer = "sgd";
-  std::string schedule = "constant";
-  std::string metric = "voc07";
   std::string init;
   std::string out;
   bool json = false;
-  TrainOptions train;
+  TrainFlags flags;  // flags.train: the trainer's options
 };
-
-std::string general(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
-
-// The last modification of `path`, or the epoch's start when it does not exist.
-fs::file_time_type modified(const std::string& path) {
-  std::error_code ec;
-  auto t = fs::last_write_time(path, ec);
-  return ec ? fs::file_time_type::min() : t;
-}
 
 // Ctrl-C: say what is on disk now.
 std::string cancelled_message(const TrainCommandOptions& o, fs::file_time_type before) {
-  const std::string sidecar = train_state_path(o.out);
-  const bool written = modified(o.out) != before || o.train.resume;
-  if (written && fs::exists(sidecar)) {
-    try {
-      const TrainState state = load_train_state(sidecar);
-      return "training interrupted; " + o.out + " holds the checkpoint after epoch " +
-             std::to_string(state.epochs_done) + " of " + std::to_string(o.train.epochs) +
-             " (continue with --resume)";
-    } catch (const std::exception&) {
-    }
-  }
-  return "training interrupted during epoch 1; no checkpoint was written";
+  return interrupted_message(o.out, o.flags.train.epochs, o.flags.train.resume, before);
 }
 
-void print_curve(const TrainResult& r) {
-  Table table({"epoch", "steps", "loss", "lr", "val mAP", "seconds"},
-              {true, true, true, true, true, true});
-  for (const EpochRecord& e : r.curve)
-    table.add({std::to_string(e.epoch), std::to_string(e.steps), fixed(e.loss, 4, "-"), general(e.lr),
-               fixed(e.val_map, 4, "-"), fixed(e.seconds, 1, "-")});
-  std::cout << '\n' << table.render() << '\n';
-}
+void print_curve(const TrainResult& r) { std::cout << '\n' << curve_table(r) << '\n'; }
 
 void print_json(const TrainCommandOptions& o, const TrainResult& r, const std::string& model) {
   nlohmann::ordered_json j;
@@ -82,37 +48,21 @@ void print_json(const TrainCommandOptions& o, const TrainResult& r, const std::s
   j["model"] = model;
   j["epochs"] = r.epochs_done;
   j["global_step"] = r.global_step;
-  j["metric"] = o.metric;
+  j["metric"] = o.flags.metric;
   j["best_map"] = number_or_null(r.best_map);
   j["best_epoch"] = r.best_epoch;
   j["seconds"] = r.seconds;
-  j["curve"] = nlohmann::ordered_json::array();
-  for (const EpochRecord& e : r.curve) {
-    nlohmann::ordered_json parts = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : e.loss_parts) parts[k] = number_or_null(v);
-    j["curve"].push_back({{"epoch", e.epoch},
-                          {"steps", e.steps},
-                          {"loss", number_or_null(e.loss)},
-                          {"loss_parts", parts},
-                          {"lr", e.lr},
-                          {"val_map", number_or_null(e.val_map)},
-                          {"seconds", e.seconds}});
-  }
+  j["curve"] = curve_json(r);
   std::cout << j.dump(2) << '\n';
 }
 
 void run_train(TrainCommandOptions& o) {
   if (o.data.empty()) throw Error("train: --data DIR is required (a VOC data set folder or VOCdevkit)");
   if (o.out.empty()) throw Error("train: --out FILE.onnx is required");
-  TrainOptions& t = o.train;
+  TrainOptions& t = o.flags.train;
   if (t.epochs < 1) throw Error("train: --epochs must be >= 1");
-  if (t.batch_size < 1) throw Error("train: --batch must be >= 1");
-  if (!(t.lr > 0)) throw Error("train: --lr must be > 0");
-  t.optimizer = parse_optimizer_kind(o.optimizer);
-  t.schedule = parse_schedule_kind(o.schedule);
-  t.val_metric = parse_ap_metric(o.metric);
+  resolve_train_flags(o.flags, "train");
   t.checkpoint = o.out;
-  t.threads = current_threads();  // the global --threads, already applied
   // --resume alone continues the model in --out.
   if (t.resume && !o.source.given()) o.source.model = o.out;
   o.source.check();
@@ -164,9 +114,9 @@ void run_train(TrainCommandOptions& o) {
   for (const auto& c : train.classes) names += (names.empty() ? "" : ",") + c;
   if (names.size() > 60) names = names.substr(0, 57) + "...";
   out << "data: " << train.classes.size() << " classes (" << names << "), " << train.images.size() << " training images (" << o.set << ")";
-  if (val) out << ", " << val->images.size() << " validation images (" << o.val_set << ", " << o.metric << " every " << t.val_every << " epochs)";
+  if (val) out << ", " << val->images.size() << " validation images (" << o.val_set << ", " << o.flags.metric << " every " << t.val_every << " epochs)";
   else out << ", no validation";
-  out << "; " << o.optimizer << ", " << o.schedule << " lr " << general(t.lr) << ", batch "
+  out << "; " << o.flags.optimizer << ", " << o.flags.schedule << " lr " << general_number(t.lr) << ", batch "
       << t.batch_size << ", " << t.epochs << " epochs, " << t.threads << " threads\n";
 
   const fs::path folder = fs::path(o.out).parent_path();
@@ -192,7 +142,7 @@ void run_train(TrainCommandOptions& o) {
   }
   print_curve(result);
   if (result.best_epoch > 0)
-    std::cout << "best val mAP " << fixed(result.best_map, 4, "-") << " (" << o.metric << ") at epoch "
+    std::cout << "best val mAP " << fixed(result.best_map, 4, "-") << " (" << o.flags.metric << ") at epoch "
               << result.best_epoch << "; ";
   else
     std::cout << "not validated; ";
@@ -204,7 +154,7 @@ void run_train(TrainCommandOptions& o) {
 
 void add_train_command(CLI::App& app) {
   auto o = std::make_shared<TrainCommandOptions>();
-  TrainOptions& t = o->train;
+  TrainOptions& t = o->flags.train;
   CLI::App* cmd = app.add_subcommand("train", "train a detector on a VOC-format data set");
   o->source.add_zoo_options(*cmd);
   o->source.add_model_option(*cmd);
@@ -212,34 +162,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--set", o->set, "training image set (ImageSets/Main/<set>.txt)")->capture_default_str();
   cmd->add_option("--val-set", o->val_set, "validation image set (\"\": none)")->capture_default_str();
   cmd->add_option("--epochs", t.epochs, "epochs")->capture_default_str();
-  cmd->add_option("--batch", t.batch_size, "batch size")->capture_default_str();
-  cmd->add_option("--lr", t.lr, "base learning rate (after warm-up)")->capture_default_str();
-  cmd->add_option("--seed", t.seed, "data order, augmentation and zoo weight seed")->capture_default_str();
-  cmd->add_option("--optimizer", o->optimizer, "sgd, adam or adamw")->capture_default_str();
-  cmd->add_option("--schedule", o->schedule, "constant, cosine or multistep")->capture_default_str();
-  cmd->add_option("--milestones", t.milestones, "multistep: epochs where the rate drops, e.g. 8,11")
-      ->delimiter(',');
-  cmd->add_option("--gamma", t.gamma, "multistep: rate factor per milestone")->capture_default_str();
-  cmd->add_option("--min-lr", t.min_lr, "cosine: final rate")->capture_default_str();
-  cmd->add_option("--warmup", t.warmup_steps, "linear warm-up steps")->capture_default_str();
-  cmd->add_option("--momentum", t.momentum, "SGD momentum")->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "weight decay")->capture_default_str();
-  cmd->add_option("--clip", t.clip_norm, "clip the gradients' global L2 norm (0: off)")->capture_default_str();
-  cmd->add_option("--workers", t.workers, "data loader threads")->capture_default_str();
-  cmd->add_option("--max-expand", t.augmentation.max_expand_ratio,
-                  "augmentation: largest zoom-out (canvas side / image side); 1: no zoom-out, "
-                  "for data sets of small objects")
-      ->capture_default_str()
-      ->check(CLI::Range(1.0f, 16.0f));
-  cmd->add_option("--hue", t.augmentation.photometric_options.hue_delta,
-                  "augmentation: largest hue shift in degrees (0 where colour tells classes apart)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0f, 180.0f));
-  cmd->add_flag("--no-photometric{false}", t.augmentation.photometric,
-                "augmentation: no brightness/contrast/saturation/hue distortion");
-  cmd->add_option("--val-every", t.val_every, "validate every N epochs and after the last (0: never)")
-      ->capture_default_str();
-  cmd->add_option("--metric", o->metric, "validation metric: voc07, voc12 or coco")->capture_default_str();
+  add_train_options(*cmd, o->flags, "data order, augmentation and zoo weight seed");
   cmd->add_flag("--resume", t.resume, "continue from --out and its .train file (alone: the model in --out)");
   cmd->add_option("--init", o->init, "initialise from another model's weights where names and shapes match");
   cmd->add_option("--out", o->out, "the trained model (.onnx), written after every epoch (required)");

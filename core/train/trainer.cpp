@@ -16,6 +16,7 @@
 #include "io/onnx_import.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
+#include "train/distill.h"
 
 namespace whittle {
 namespace {
@@ -111,6 +112,8 @@ void validate_options(const TrainOptions& o) {
   if (o.workers < 0) throw Error("train: workers must be >= 0");
   if (o.val_every < 0) throw Error("train: val_every must be >= 0");
   if (!(o.clip_norm >= 0)) throw Error("train: clip norm must be >= 0");
+  if (!(o.distill_weight >= 0) || !std::isfinite(o.distill_weight))
+    throw Error("train: distillation weight must be >= 0");
   if (o.resume && o.checkpoint.empty()) throw Error("train: resume needs the checkpoint path");
   if (!o.checkpoint.empty()) {  // fail now, not after the first epoch
     const std::filesystem::path folder = std::filesystem::path(o.checkpoint).parent_path();
@@ -138,6 +141,19 @@ void check_data(const Detector& detector, const Dataset& data, const std::string
         throw Error(what + " image '" + image.id + "': object '" + object.name + "' has label " +
                     std::to_string(object.label) + " (the model has " + std::to_string(n) +
                     " classes)");
+}
+
+// The teacher runs on the student's batches and must give the head's outputs.
+void check_teacher(const Detector& teacher, const Detector& student) {
+  if (teacher.graph.inputs.size() != 1)
+    throw Error("distillation: the teacher's graph must have exactly one input, it has " +
+                std::to_string(teacher.graph.inputs.size()));
+  if (teacher.preprocess.input_size != student.preprocess.input_size)
+    throw Error("distillation: the teacher takes " + std::to_string(teacher.preprocess.input_size) +
+                " px images, the student " + std::to_string(student.preprocess.input_size));
+  for (const auto& name : student.head->output_names())
+    if (!teacher.graph.is_output(name))
+      throw Error("distillation: the teacher's graph has no output '" + name + "' (a different family?)");
 }
 
 // Loads the checkpoint's weights into detector.graph and returns its state.
@@ -272,6 +288,12 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
   const std::vector<NamedParameter> params = named_parameters(detector.graph);
   ParameterRestore restore(params);
   Runner runner(detector.graph, RunnerOptions{RunMode::Training});  // sets requires_grad
+  std::optional<Runner> teacher;  // inference mode: BatchNorm folded, no gradients
+  const bool distill = options.teacher && options.distill_weight > 0;
+  if (distill) {
+    check_teacher(*options.teacher, detector);
+    teacher.emplace(options.teacher->graph, RunnerOptions{});
+  }
   Optimizer optimizer(params, oo);
   if (options.resume) optimizer.load_state(state.optimizer);
 
@@ -302,7 +324,8 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
       const Clock::time_point step_start = Clock::now();
       const double lr = learning_rate(so, state.global_step);
 
-      TensorMap raw = runner.run({{input, normalize_images(batch->images, detector.preprocess)}});
+      const at::Tensor x = normalize_images(batch->images, detector.preprocess);
+      TensorMap raw = runner.run({{input, x}});
       TensorMap head_inputs;
       for (const auto& name : outputs) {
         auto it = raw.find(name);
@@ -314,6 +337,15 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
       std::vector<Target> targets(batch->boxes.size());
       for (size_t i = 0; i < targets.size(); ++i) targets[i] = {batch->boxes[i], batch->labels[i]};
       HeadLoss loss = detector.head->loss(head_inputs, targets);
+      if (distill) {
+        const Preprocess& tp = options.teacher->preprocess;
+        const bool same = tp.mean == detector.preprocess.mean && tp.std == detector.preprocess.std;
+        const TensorMap taught = teacher->run(
+            {{options.teacher->graph.inputs[0].name, same ? x : normalize_images(batch->images, tp)}});
+        const at::Tensor d = distillation_loss(head_inputs, taught, outputs);
+        loss.parts["distill"] = d.item<double>();
+        loss.total = loss.total + options.distill_weight * d;
+      }
 
       const double value = loss.total.item<double>();
       double grad_norm = 0;

@@ -56,6 +56,15 @@ struct TrainOptions {
 
   std::string checkpoint;  // the .onnx written after every epoch ("" : none)
   bool resume = false;     // continue from checkpoint + checkpoint.train
+
+  // Knowledge distillation (distill.h): with a teacher and a weight > 0 the
+  // loss gains distill_weight x distillation_loss(student, teacher) over the
+  // head's outputs (the loss part "distill" is the unweighted value). The
+  // teacher (e.g. the unpruned model) runs in inference mode on the
+  // student's batch; it must outlive the call, take the same input size and
+  // give the head's outputs in the student's shapes.
+  const Detector* teacher = nullptr;
+  double distill_weight = 1.0;
 };
 
 struct TrainResult {

@@ -1,0 +1,205 @@
+#include "cli/sensitivity_command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/detector_source.h"
+#include "cli/format.h"
+#include "cli/progress_bar.h"
+#include "data/voc_reader.h"
+#include "graph/cost_model.h"
+#include "graph/error.h"
+#include "prune/channel_groups.h"
+#include "prune/importance.h"
+#include "prune/pruning_plan.h"
+#include "prune/sensitivity.h"
+#include "prune/sensitivity_planner.h"
+
+namespace whittle::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string number_text(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+struct SensitivityCommandOptions {
+  std::string model;
+  std::string data;
+  std::string set = "val";
+  std::vector<double> ratios = {0.1, 0.3, 0.5, 0.7, 0.9};
+  int images = 100;
+  std::string criterion = "l1";
+  std::string aggregate = "sum";
+  uint64_t seed = 1;
+  std::vector<std::string> groups;
+  int64_t round = 1;
+  int batch = 8;
+  int workers = 2;
+  std::string metric = "voc07";
+  bool no_cache = false;
+  std::string out;
+  std::string from;
+  double target_macs = 0;
+  CLI::Option* target_option = nullptr;
+  std::string save_plan;
+  bool json = false;
+};
+
+void print_table(const SensitivityResult& r, std::ostream& out) {
+  std::vector<std::string> headers = {"group", "channels"};
+  std::vector<bool> right = {false, true};
+  std::vector<double> ratios;  // the union of the groups' ratios (one list when scanned here)
+  for (const auto& g : r.groups)
+    for (double x : g.ratios)
+      if (std::find(ratios.begin(), ratios.end(), x) == ratios.end()) ratios.push_back(x);
+  std::sort(ratios.begin(), ratios.end());
+  for (double x : ratios) {
+    headers.push_back(number_text(100 * x) + "%");
+    right.push_back(true);
+  }
+  Table table(headers, right);
+  for (const auto& g : r.groups) {
+    std::vector<std::string> row = {g.name, std::to_string(g.channels)};
+    for (double x : ratios) {
+      auto it = std::find(g.ratios.begin(), g.ratios.end(), x);
+      row.push_back(it == g.ratios.end() ? "" : fixed(g.map[static_cast<size_t>(it - g.ratios.begin())], 4, "-"));
+    }
+    table.add(row);
+  }
+  out << table.render() << '\n'
+      << "baseline " << r.metric << " mAP " << fixed(r.baseline, 4, "-") << " on " << r.images
+      << " images; mAP with each group alone pruned at each ratio (criterion " << r.criterion << "), "
+      << r.groups.size() << " groups in " << fixed(r.seconds, 1) << " s\n";
+}
+
+void run_sensitivity(const SensitivityCommandOptions& o) {
+  if (o.model.empty()) throw Error("sensitivity: --model FILE.onnx is required");
+  const bool scan = o.from.empty();
+  if (scan && o.data.empty())
+    throw Error("sensitivity: --data DIR is required (a VOC data set folder or VOCdevkit), or --from SCAN.json");
+  if (scan && o.out.empty()) throw Error("sensitivity: --out FILE.json is required");
+  if (o.target_option->count() && !(o.target_macs > 0 && o.target_macs <= 1))
+    throw Error("sensitivity: --target-macs " + number_text(o.target_macs) +
+                " must be > 0 and <= 1 (a fraction of the model's MACs)");
+  if ((o.target_option->count() > 0) != !o.save_plan.empty())
+    throw Error("sensitivity: --target-macs F and --save-plan FILE.json go together");
+  if (!scan && !o.target_option->count())
+    throw Error("sensitivity: --from SCAN.json plans from a scan: give --target-macs F and --save-plan FILE.json");
+  if (o.images < 0) throw Error("sensitivity: --images must be >= 0 (0: the whole set)");
+  if (o.batch < 1) throw Error("sensitivity: --batch must be >= 1");
+  if (o.round < 1) throw Error("sensitivity: --round must be >= 1");
+  ImportanceOptions importance;
+  importance.criterion = parse_criterion(o.criterion);
+  importance.aggregation = parse_aggregation(o.aggregate);
+  importance.seed = o.seed;
+  if (criterion_needs_data(importance.criterion))
+    throw Error("sensitivity: criterion '" + o.criterion +
+                "' scores channels on images, which this command does not feed; use l1, l2, bn, fpgm or random");
+  std::ostream& log = o.json ? std::cerr : std::cout;
+
+  const Detector detector = load_detector_file(o.model);
+  SensitivityResult result;
+  if (scan) {
+    SensitivityOptions so;
+    so.ratios = o.ratios;
+    so.groups = o.groups;
+    so.images = o.images;
+    so.importance = importance;
+    so.planner.round_to = o.round;
+    so.metric = parse_ap_metric(o.metric);
+    so.eval.batch_size = o.batch;
+    so.eval.workers = o.workers;
+    so.cache_prefix = !o.no_cache;
+    VocReadOptions read;
+    read.sets = {o.set};
+    read.classes = detector.classes;
+    const Dataset data = read_voc(o.data, read);
+    if (data.images.empty()) throw Error("sensitivity: " + o.data + " (set " + o.set + ") has no images");
+    const fs::path folder = fs::path(o.out).parent_path();
+    if (!folder.empty()) fs::create_directories(folder);
+    ProgressBar progress("sensitivity", log);
+    {
+      CancelOnInterrupt interrupt(progress);
+      try {
+        result = analyze_sensitivity(detector, data, so, progress);
+      } catch (const Cancelled&) {
+        progress.clear();
+        throw CommandExit(130, "sensitivity scan interrupted; nothing was written");
+      }
+    }
+    progress.clear();
+    save_sensitivity(result, o.out);
+  } else {
+    result = load_sensitivity(o.from);
+  }
+
+  if (o.json)
+    std::cout << sensitivity_to_json(result) << '\n';
+  else
+    print_table(result, log);
+  if (scan) log << "wrote " << o.out << '\n';
+  if (!o.target_option->count()) return;
+
+  // The plan picks channels as the scan did: its criterion and rounding.
+  ImportanceOptions plan_importance = importance;
+  plan_importance.criterion = parse_criterion(result.criterion);
+  if (criterion_needs_data(plan_importance.criterion))
+    throw Error("sensitivity: the scan used criterion '" + result.criterion + "', which needs images to plan with");
+  const ChannelGroups groups = channel_groups(detector.graph);
+  const GroupScores scores = channel_importance(detector.graph, groups, plan_importance);
+  PlannerOptions planner;
+  planner.round_to = result.round_to;
+  SensitivityPlanReport report;
+  const PruningPlan plan =
+      plan_from_sensitivity(detector.graph, groups, scores, result, o.target_macs, planner, &report);
+  save_plan(plan, o.save_plan);
+  log << "plan for " << number_text(o.target_macs) << " x the MACs: " << report.ratios.size() << " groups pruned, "
+      << with_commas(plan.removed_channels()) << " channels; MACs " << with_commas(report.original_macs) << " -> "
+      << with_commas(report.pruned_macs) << " (target " << with_commas(report.target_macs) << "); predicted mAP "
+      << fixed(report.predicted_map, 4, "-") << " (loss " << fixed(report.predicted_loss, 4, "-") << ")\n"
+      << "wrote plan " << o.save_plan << " (apply it with: prune --plan " << o.save_plan << ")\n";
+}
+
+}  // namespace
+
+void add_sensitivity_command(CLI::App& app) {
+  auto o = std::make_shared<SensitivityCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("sensitivity", "mAP with each channel group pruned alone at several ratios");
+  cmd->add_option("--model", o->model, "a detector saved by whittle (.onnx, required)");
+  cmd->add_option("--data", o->data, "VOC data set folder or VOCdevkit (required to scan)");
+  cmd->add_option("--set", o->set, "image set evaluated (ImageSets/Main/<set>.txt)")->capture_default_str();
+  cmd->add_option("--ratios", o->ratios, "ratios of each group's channels to remove, e.g. 0.1,0.5,0.9")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--images", o->images, "images evaluated: the set's first N (0: all)")->capture_default_str();
+  cmd->add_option("--criterion", o->criterion, "which channels go first: l1, l2, bn, fpgm or random")
+      ->capture_default_str();
+  cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
+  cmd->add_option("--groups", o->groups, "scan only these groups (names as `groups` lists them)")->delimiter(',');
+  cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
+      ->capture_default_str();
+  cmd->add_option("--batch", o->batch, "images per batch")->capture_default_str();
+  cmd->add_option("--workers", o->workers, "data loader threads")->capture_default_str();
+  cmd->add_option("--metric", o->metric, "voc07, voc12 or coco")->capture_default_str();
+  cmd->add_flag("--no-cache", o->no_cache,
+                "evaluate every pruned model from the images (no shared unpruned prefix; slower, for checks)");
+  cmd->add_option("--out", o->out, "the scan (JSON, required to scan)");
+  cmd->add_option("--from", o->from, "plan from this earlier scan instead of scanning");
+  o->target_option = cmd->add_option("--target-macs", o->target_macs,
+                                     "plan per-group ratios for MACs <= F x the original, least predicted mAP loss");
+  cmd->add_option("--save-plan", o->save_plan, "write that plan (JSON, for prune --plan)");
+  cmd->add_flag("--json", o->json, "print the scan as JSON on stdout");
+  cmd->callback([o] { run_sensitivity(*o); });
+}
+
+}  // namespace whittle::cli
