@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -9,9 +11,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/progress_bar.h"
 #include "data/loader.h"
 #include "data/voc_reader.h"
 #include "eval/evaluate_detector.h"
@@ -22,9 +27,13 @@
 #include "models/detector.h"
 #include "prune/channel_groups.h"
 #include "prune/importance.h"
+#include "prune/latency_planner.h"
+#include "prune/latency_table.h"
 #include "prune/planners.h"
 #include "prune/pruning_plan.h"
 #include "prune/surgery.h"
+#include "runtime/runner.h"
+#include "runtime/threading.h"
 
 namespace whittle::cli {
 namespace {
@@ -43,6 +52,10 @@ struct PruneOptions {
   double ratio = 0;
   std::string plan;
   double target_macs = 0;
+  double target_latency = 0;
+  bool latency = false;
+  int latency_runs = 10;
+  std::string latency_cache;
   int64_t round = 1;
   uint64_t seed = 1;
   std::string data;
@@ -55,6 +68,7 @@ struct PruneOptions {
   CLI::Option* ratio_option = nullptr;
   CLI::Option* plan_option = nullptr;
   CLI::Option* target_option = nullptr;
+  CLI::Option* latency_target_option = nullptr;
 };
 
 // The model to prune: a detector saved by whittle (its head gives taylor a
@@ -148,7 +162,63 @@ ImportanceData read_importance_data(const PruneOptions& o, const LoadedModel& mo
 std::string method_text(const PruneOptions& o) {
   if (o.ratio_option->count()) return "ratio " + number_text(o.ratio);
   if (o.plan_option->count()) return "plan " + o.plan;
+  if (o.latency_target_option->count()) return "target-latency " + number_text(o.target_latency);
   return "target-macs " + number_text(o.target_macs);
+}
+
+// The model's latency table at the current thread count: from the cache, or
+// measured (with a progress bar) and cached.
+LatencyTable read_latency_table(const PruneOptions& o, const Graph& graph, std::ostream& log) {
+  LatencyTableOptions options;
+  options.threads = current_threads();
+  options.cache_dir = o.latency_cache;
+  ProgressBar bar("latency table", log);
+  LatencyTable table = latency_table(graph, options, &bar);
+  bar.clear();
+  if (table.source == "cache") {
+    log << "latency table: " << table.cache_path << " (" << table.threads << " threads)\n";
+  } else {
+    log << "latency table: measured " << table.entries.size() << " conv/linear layers in "
+        << fixed(table.build_seconds, 1) << " s at " << table.threads << " threads"
+        << (table.cache_path.empty() ? " (not cached: " + table.cache_error + ")" : ", cached in " + table.cache_path)
+        << '\n';
+  }
+  return table;
+}
+
+// Median batch-1 latency (ms) of the original and the pruned graph with the
+// Runner (default options), runs interleaved after one warm-up each.
+std::pair<double, double> measure_latency(const Graph& original, const Graph& pruned, int runs) {
+  Runner a(original), b(pruned);
+  TensorMap inputs;
+  for (const auto& in : original.inputs) {
+    Shape shape = in.shape;
+    if (!shape.empty()) shape[0] = 1;
+    inputs[in.name] = at::randn(shape);
+  }
+  auto time_once = [&](Runner& r) {
+    const auto start = std::chrono::steady_clock::now();
+    r.run(inputs);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  time_once(a);
+  time_once(b);
+  std::vector<double> ta, tb;
+  for (int i = 0; i < runs; ++i) {
+    if (i % 2 == 0) {
+      ta.push_back(time_once(a));
+      tb.push_back(time_once(b));
+    } else {
+      tb.push_back(time_once(b));
+      ta.push_back(time_once(a));
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  };
+  return {median(ta), median(tb)};
 }
 
 void run_prune(const PruneOptions& o) {
@@ -157,14 +227,19 @@ void run_prune(const PruneOptions& o) {
   if (o.out.empty()) throw Error("prune: --out FILE.onnx is required");
   const int methods = static_cast<int>(o.ratio_option->count() > 0) +
                       static_cast<int>(o.plan_option->count() > 0) +
-                      static_cast<int>(o.target_option->count() > 0);
+                      static_cast<int>(o.target_option->count() > 0) +
+                      static_cast<int>(o.latency_target_option->count() > 0);
   if (methods != 1)
-    throw Error("prune: give exactly one of --ratio R, --plan FILE.json or --target-macs F");
+    throw Error("prune: give exactly one of --ratio R, --plan FILE.json, --target-macs F or --target-latency F");
   if (o.ratio_option->count() && !(o.ratio >= 0 && o.ratio < 1))
     throw Error("prune: --ratio " + number_text(o.ratio) + " must be >= 0 and < 1");
   if (o.target_option->count() && !(o.target_macs > 0 && o.target_macs <= 1))
     throw Error("prune: --target-macs " + number_text(o.target_macs) +
                 " must be > 0 and <= 1 (a fraction of the model's MACs)");
+  if (o.latency_target_option->count() && !(o.target_latency > 0 && o.target_latency <= 1))
+    throw Error("prune: --target-latency " + number_text(o.target_latency) +
+                " must be > 0 and <= 1 (a fraction of the model's latency)");
+  if (o.latency_runs < 1) throw Error("prune: --latency-runs must be >= 1");
   if (o.round < 1) throw Error("prune: --round must be >= 1");
   if (o.images < 1) throw Error("prune: --images must be >= 1");
   if (o.batch < 1) throw Error("prune: --batch must be >= 1");
@@ -197,10 +272,14 @@ void run_prune(const PruneOptions& o) {
     if (needs_data) data = read_importance_data(o, model, log, images);
     scores = channel_importance(model.graph, groups, importance, data ? &*data : nullptr);
   }
+  // The latency table, for --target-latency and --latency.
+  std::optional<LatencyTable> latency;
+  if (o.latency || o.latency_target_option->count()) latency = read_latency_table(o, model.graph, log);
   PlannerOptions planner;
   planner.round_to = o.round;
   PruningPlan plan;
   TargetMacsReport target;
+  TargetLatencyReport latency_target;
   if (o.ratio_option->count()) {
     plan = plan_uniform(groups, scores, o.ratio, planner);
   } else if (plan_file && !plan_file->remove.empty()) {
@@ -208,6 +287,8 @@ void run_prune(const PruneOptions& o) {
     check_plan(plan, groups);
   } else if (plan_file) {
     plan = plan_layer_ratios(groups, scores, plan_file->ratios, planner);
+  } else if (o.latency_target_option->count()) {
+    plan = plan_target_latency(model.graph, groups, scores, *latency, o.target_latency, planner, &latency_target);
   } else {
     plan = plan_target_macs(model.graph, groups, scores, o.target_macs, planner, &target);
   }
@@ -215,6 +296,13 @@ void run_prune(const PruneOptions& o) {
   Graph pruned = apply_pruning(model.graph, groups, plan);
   const GraphCost before = compute_cost(model.graph);
   const GraphCost after = compute_cost(pruned);
+  // Latency before and after: the table's estimate, and (--latency) measured.
+  double table_before = 0, table_after = 0, measured_before = 0, measured_after = 0;
+  if (latency) {
+    table_before = estimate_latency_ms(*latency, model.graph);
+    table_after = estimate_latency_ms(*latency, pruned);
+  }
+  if (o.latency) std::tie(measured_before, measured_after) = measure_latency(model.graph, pruned, o.latency_runs);
   auto& meta = pruned.metadata;
   meta["whittle.pruned.source"] = std::filesystem::path(o.model).filename().string();
   meta["whittle.pruned.method"] = method_text(o);
@@ -255,6 +343,15 @@ void run_prune(const PruneOptions& o) {
     j["params"] = {{"before", before.params}, {"after", after.params}, {"ratio", ratio(after.params, before.params)}};
     j["macs"] = {{"before", before.macs}, {"after", after.macs}, {"ratio", ratio(after.macs, before.macs)}};
     if (o.target_option->count()) j["macs"]["target"] = target.target_macs;
+    if (latency) {
+      j["latency"] = {{"threads", latency->threads},
+                      {"table", {{"before_ms", table_before}, {"after_ms", table_after},
+                                 {"ratio", table_after / table_before}}}};
+      if (o.latency_target_option->count()) j["latency"]["table"]["target_ms"] = latency_target.target_ms;
+      if (o.latency)
+        j["latency"]["measured"] = {{"before_ms", measured_before}, {"after_ms", measured_after},
+                                    {"ratio", measured_after / measured_before}, {"runs", o.latency_runs}};
+    }
     j["prunable_channels"] = prunable;
     j["removed_channels"] = plan.removed_channels();
     j["groups"] = nlohmann::json::array();
@@ -279,8 +376,19 @@ void run_prune(const PruneOptions& o) {
             << "params  " << with_commas(before.params) << " -> " << with_commas(after.params) << " ("
             << fixed(100.0 * ratio(after.params, before.params), 1) << "%)\n"
             << "MACs    " << with_commas(before.macs) << " -> " << with_commas(after.macs) << " ("
-            << fixed(100.0 * ratio(after.macs, before.macs), 1) << "%)\n"
-            << "wrote " << o.out << '\n';
+            << fixed(100.0 * ratio(after.macs, before.macs), 1) << "%)\n";
+  auto latency_line = [](double a, double b, const std::string& how) {
+    return "latency " + fixed(a, 2) + " ms -> " + fixed(b, 2) + " ms (" + fixed(100.0 * b / a, 1) + "%, " +
+           fixed(a / b, 2) + "x faster; " + how + ")\n";
+  };
+  if (latency)
+    std::cout << latency_line(table_before, table_after,
+                              "latency table, " + std::to_string(latency->threads) + " threads");
+  if (o.latency)
+    std::cout << latency_line(measured_before, measured_after,
+                              "measured: Runner, batch 1, median of " + std::to_string(o.latency_runs) +
+                                  " interleaved runs");
+  std::cout << "wrote " << o.out << '\n';
   if (!o.save_plan.empty()) std::cout << "wrote plan " << o.save_plan << '\n';
 }
 
@@ -297,6 +405,14 @@ void add_prune_command(CLI::App& app) {
                                    "a plan file (JSON): channels to remove, or a \"ratios\" table per group");
   o->target_option = cmd->add_option("--target-macs", o->target_macs,
                                      "remove channels by global rank until MACs <= F x the original");
+  o->latency_target_option =
+      cmd->add_option("--target-latency", o->target_latency,
+                      "remove channels by global rank until the latency table's estimate <= F x the original");
+  cmd->add_flag("--latency", o->latency,
+                "print latency before and after: the latency table's estimate and a measurement (Runner)");
+  cmd->add_option("--latency-runs", o->latency_runs, "timed runs of each model for --latency")->capture_default_str();
+  cmd->add_option("--latency-cache", o->latency_cache,
+                  "folder of latency tables (default $WHITTLE_LATENCY_CACHE, else ~/.cache/whittle/latency)");
   cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
       ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")

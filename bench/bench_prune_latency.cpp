@@ -1,0 +1,382 @@
+// bench_prune_latency (issue 5, "latency that is real"): do pruned detectors
+// get as much faster as their MACs say?
+//
+// For each model — MobileNetV2-SSDLite width 1 at 320, width 0.5 at 192 with
+// a stride-8 first map, SSD300-VGG16 — with l1 importance:
+//   - builds (or reads from the cache) the model's latency table
+//     (prune/latency_table.h) at --threads and reports how long that took;
+//   - plans 30/50/70% MAC reductions (plan_target_macs, F = 0.7/0.5/0.3) and
+//     the same latency reductions (plan_target_latency on the table), each
+//     without rounding and with kept channels rounded to multiples of 8;
+//   - for every plan: params, MACs, MAC ratio, the table's latency estimate,
+//     and the latency measured with the Runner (default options: BN folded,
+//     channels-last), batch 1, median of --runs; the original and every
+//     pruned graph are run round-robin per iteration (the starting one
+//     rotates) so drift hits all of them alike.
+// Ratios are original / pruned (2.00x = half the MACs, twice as fast). The
+// goal: measured latency ratio >= 0.8 x MAC ratio for every plan.
+// A latency target the table says cannot be reached is reported as such.
+//
+//   bench_prune_latency [--models ssdlite_mobilenet_v2,ssdlite_mobilenet_v2_small,ssd300_vgg16]
+//                       [--runs N] [--warmup N] [--threads 2] [--cache DIR] [--no-cache] [--quick]
+// --runs defaults per model (VGG16 10, SSDLite w1 30, SSDLite w0.5 50);
+// --quick: the small SSDLite only (unless --models), the 50% plans only, a
+// coarse table grid (1/4, 1/2, 1), 3 runs after 1 warm-up. The Markdown report
+// goes to stdout, progress to stderr.
+#include <ATen/ATen.h>
+#include <dlfcn.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "graph/cost_model.h"
+#include "graph/error.h"
+#include "jobs/progress.h"
+#include "models/ssd/ssd_zoo.h"
+#include "prune/channel_groups.h"
+#include "prune/importance.h"
+#include "prune/latency_planner.h"
+#include "prune/latency_table.h"
+#include "prune/planners.h"
+#include "prune/surgery.h"
+#include "runtime/process_setup.h"
+#include "runtime/runner.h"
+#include "runtime/threading.h"
+
+using namespace whittle;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct ModelSpec {
+  std::string key;
+  std::string label;
+  std::string zoo;
+  double width = 1.0;
+  int64_t size = 0;
+  int first_stride = 0;
+  double min_scale = 0, max_scale = 0;
+  int runs = 30;
+};
+
+const std::vector<ModelSpec>& all_models() {
+  static const std::vector<ModelSpec> m = {
+      {"ssdlite_mobilenet_v2", "MobileNetV2-SSDLite w1 (320)", "ssdlite_mobilenet_v2", 1.0, 320, 0, 0, 0, 30},
+      {"ssdlite_mobilenet_v2_small", "MobileNetV2-SSDLite w0.5 (192, stride 8)", "ssdlite_mobilenet_v2", 0.5, 192,
+       8, 0.05, 0.6, 50},
+      {"ssd300_vgg16", "SSD300-VGG16 (300)", "ssd300_vgg16", 1.0, 300, 0, 0, 0, 10},
+  };
+  return m;
+}
+
+Detector build(const ModelSpec& s) {
+  SsdOptions o;
+  o.num_classes = 20;
+  o.width = s.width;
+  o.input_size = s.size;
+  o.first_stride = s.first_stride;
+  o.min_scale = s.min_scale;
+  o.max_scale = s.max_scale;
+  return build_detector_zoo(s.zoo, o);
+}
+
+struct Args {
+  std::vector<std::string> models;  // empty: all (quick: the small SSDLite)
+  int runs = 0;                     // 0: per model
+  int warmup = 2;
+  int threads = 2;
+  std::string cache;  // "" : the default cache folder
+  bool no_cache = false;
+  bool quick = false;
+};
+
+[[noreturn]] void usage(const char* argv0, const std::string& why) {
+  std::cerr << argv0 << ": " << why << "\nusage: " << argv0
+            << " [--models a,b,...] [--runs N] [--warmup N] [--threads N] [--cache DIR] [--no-cache] [--quick]\n"
+               "models:";
+  for (const auto& m : all_models()) std::cerr << " " << m.key;
+  std::cerr << "\n";
+  std::exit(2);
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string t; std::getline(ss, t, ',');)
+    if (!t.empty()) out.push_back(t);
+  return out;
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(argv[0], s + " needs a value");
+      return argv[++i];
+    };
+    auto positive = [&](const std::string& v, int min) {
+      int n = std::atoi(v.c_str());
+      if (n < min) usage(argv[0], s + " must be >= " + std::to_string(min));
+      return n;
+    };
+    if (s == "--models") {
+      a.models = split(value());
+      for (const auto& m : a.models)
+        if (std::none_of(all_models().begin(), all_models().end(),
+                         [&](const ModelSpec& spec) { return spec.key == m; }))
+          usage(argv[0], "unknown model " + m);
+    } else if (s == "--runs") {
+      a.runs = positive(value(), 1);
+    } else if (s == "--warmup") {
+      a.warmup = positive(value(), 0);
+    } else if (s == "--threads") {
+      a.threads = positive(value(), 1);
+    } else if (s == "--cache") {
+      a.cache = value();
+    } else if (s == "--no-cache") {
+      a.no_cache = true;
+    } else if (s == "--quick") {
+      a.quick = true;
+    } else if (s == "-h" || s == "--help") {
+      usage(argv[0], "help");
+    } else {
+      usage(argv[0], "unknown argument " + s);
+    }
+  }
+  if (a.quick) {
+    a.warmup = std::min(a.warmup, 1);
+    if (a.runs == 0) a.runs = 3;
+    if (a.models.empty()) a.models = {"ssdlite_mobilenet_v2_small"};
+  }
+  return a;
+}
+
+std::string now_string() {
+  std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&t));
+  return buf;
+}
+
+using BlasConfig = char* (*)();
+std::string blas_name() {
+  auto config = reinterpret_cast<BlasConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  return config ? std::string(config()) : "reference BLAS (no OpenBLAS symbols)";
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string with_commas(int64_t n) {
+  std::string s = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return (n < 0 ? "-" : "") + s;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Table progress on stderr, one line per tenth.
+class StderrProgress : public Progress {
+ public:
+  explicit StderrProgress(std::string label) : label_(std::move(label)) {}
+
+ protected:
+  void on_progress(double fraction, const std::string& message) override {
+    const int tenth = static_cast<int>(fraction * 10);
+    if (tenth == last_) return;
+    last_ = tenth;
+    std::cerr << "  " << label_ << ": " << static_cast<int>(fraction * 100) << "% " << message << "\n";
+  }
+
+ private:
+  std::string label_;
+  int last_ = -1;
+};
+
+struct Row {
+  std::string target;  // "MACs -30%"
+  int64_t round = 1;
+  std::string error;   // the planner's, when it could not plan
+  int64_t params = 0, macs = 0;
+  double est_ms = 0;
+  std::unique_ptr<Runner> runner;
+  std::vector<double> times;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  whittle::configure_process(argv);  // OMP_WAIT_POLICY=PASSIVE unless set; mallopt
+  const Args args = parse(argc, argv);
+  set_threads(args.threads);
+  at::manual_seed(1);
+
+  std::vector<ModelSpec> models;
+  for (const auto& m : all_models())
+    if (args.models.empty() || std::find(args.models.begin(), args.models.end(), m.key) != args.models.end())
+      models.push_back(m);
+  const std::vector<double> reductions = args.quick ? std::vector<double>{0.5} : std::vector<double>{0.3, 0.5, 0.7};
+  LatencyTableOptions table_options;
+  table_options.threads = args.threads;
+  table_options.cache_dir = args.cache;
+  table_options.read_cache = !args.no_cache;
+  if (args.quick) table_options.fractions = table_options.coarse_fractions = {0.25, 0.5, 1.0};
+
+  std::cout << "# Pruning: MACs against measured latency\n\n"
+            << "- started " << now_string() << "\n"
+            << "- CPU: " << cpu_model_name() << ", " << hardware_threads() << " hardware threads; LibTorch "
+            << TORCH_VERSION << ", " << args.threads << " threads; " << blas_name() << "\n"
+            << "- OMP_WAIT_POLICY=" << (std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(unset)")
+            << (wait_policy_set_by_whittle() ? " (set by Whittle)" : "") << "\n"
+            << "- importance l1 (sum, normalised per group); plans by global rank; Runner with default options "
+               "(BN folded, channels-last), batch 1\n"
+            << "- latency table grid (fractions of each prunable axis):";
+  for (double f : table_options.fractions) std::cout << " " << f;
+  std::cout << " (nodes slower than " << table_options.coarse_ms << " ms at full width:";
+  for (double f : table_options.coarse_fractions) std::cout << " " << f;
+  std::cout << "); cache " << (args.no_cache ? "not read" : "read") << ", folder "
+            << (args.cache.empty() ? default_latency_cache_dir() : args.cache) << "\n"
+            << "- ratios are original / pruned; goal: measured latency ratio >= 0.8 x MAC ratio\n"
+            << (args.quick ? "- **--quick**: few runs, coarse grid, 50% plans only: numbers are indicative\n" : "")
+            << "\n";
+
+  int checked = 0, passed = 0;
+  std::vector<std::string> build_lines;
+  for (const ModelSpec& spec : models) {
+    std::cerr << spec.label << ": building\n";
+    const Detector detector = build(spec);
+    const Graph& graph = detector.graph;
+    const ChannelGroups groups = channel_groups(graph);
+    ImportanceOptions importance;
+    importance.criterion = Criterion::L1;
+    const GroupScores scores = channel_importance(graph, groups, importance);
+
+    std::cerr << spec.label << ": latency table\n";
+    StderrProgress progress(spec.key);
+    const auto table_start = Clock::now();
+    const LatencyTable table = latency_table(graph, table_options, &progress);
+    const double table_seconds = seconds_since(table_start);
+    size_t points = 0;
+    for (const auto& e : table.entries) points += e.ms.size();
+    const GraphCost original_cost = compute_cost(graph);
+    const double original_est = estimate_latency_ms(table, graph);
+
+    // Plans.
+    std::vector<Row> rows;
+    for (int64_t round : {int64_t{1}, int64_t{8}}) {
+      PlannerOptions planner;
+      planner.round_to = round;
+      for (int kind = 0; kind < 2; ++kind)
+        for (double reduction : reductions) {
+          Row row;
+          row.round = round;
+          row.target = std::string(kind == 0 ? "MACs" : "latency") + " -" +
+                       std::to_string(static_cast<int>(reduction * 100 + 0.5)) + "%";
+          try {
+            const PruningPlan plan =
+                kind == 0 ? plan_target_macs(graph, groups, scores, 1 - reduction, planner)
+                          : plan_target_latency(graph, groups, scores, table, 1 - reduction, planner);
+            Graph pruned = apply_pruning(graph, groups, plan);
+            const GraphCost cost = compute_cost(pruned);
+            row.params = cost.params;
+            row.macs = cost.macs;
+            row.est_ms = estimate_latency_ms(table, pruned);
+            row.runner = std::make_unique<Runner>(pruned);
+          } catch (const Error& e) {
+            row.error = e.what();
+          }
+          rows.push_back(std::move(row));
+        }
+    }
+
+    // Interleaved timing: the original and every plan, round-robin.
+    const int runs = args.runs > 0 ? args.runs : spec.runs;
+    std::cerr << spec.label << ": timing the original and " << rows.size() << " plans, " << runs << " runs\n";
+    Runner original(graph);
+    std::vector<Runner*> runners = {&original};
+    std::vector<std::vector<double>*> times;
+    std::vector<double> original_times;
+    times.push_back(&original_times);
+    for (auto& r : rows)
+      if (r.runner) {
+        runners.push_back(r.runner.get());
+        times.push_back(&r.times);
+      }
+    const at::Tensor input = at::randn({1, 3, spec.size, spec.size});
+    for (int it = -args.warmup; it < runs; ++it) {
+      const size_t n = runners.size();
+      for (size_t k = 0; k < n; ++k) {
+        const size_t i = (k + static_cast<size_t>(std::max(it, 0))) % n;
+        const auto t0 = Clock::now();
+        runners[i]->forward(input);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (it >= 0) times[i]->push_back(ms);
+      }
+    }
+    const double original_ms = median(original_times);
+
+    std::cout << "## " << spec.label << "\n\n"
+              << "- " << with_commas(original_cost.params) << " params, " << with_commas(original_cost.macs)
+              << " MACs; Runner " << fmt("%.2f", original_ms) << " ms (median of " << runs << ")\n"
+              << "- latency table: " << table.entries.size() << " conv/linear nodes, " << points << " points, "
+              << (table.source == "cache" ? "read from the cache in " + fmt("%.2f", table_seconds) +
+                                                " s (measured in " + fmt("%.1f", table.build_seconds) + " s)"
+                                          : "measured in " + fmt("%.1f", table.build_seconds) + " s")
+              << "; whole graph " << fmt("%.2f", table.graph_ms) << " ms, of which not conv "
+              << fmt("%.2f", table.rest_ms) << " ms; estimate of the original " << fmt("%.2f", original_est)
+              << " ms" << (table.cache_error.empty() ? "" : " (cache not written: " + table.cache_error + ")")
+              << "\n\n"
+              << "| target | round | params | MACs | MAC ratio | est. ms | est. ratio | measured ms | "
+                 "measured ratio | measured / MAC ratio | >= 0.8 |\n"
+              << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
+    for (const Row& r : rows) {
+      std::cout << "| " << r.target << " | " << r.round << " | ";
+      if (!r.error.empty()) {
+        std::cout << "not planned: " << r.error << " | | | | | | | | |\n";
+        continue;
+      }
+      const double mac_ratio = static_cast<double>(original_cost.macs) / static_cast<double>(r.macs);
+      const double measured = median(r.times);
+      const double latency_ratio = original_ms / measured;
+      const bool ok = latency_ratio >= 0.8 * mac_ratio;
+      ++checked;
+      passed += ok ? 1 : 0;
+      std::cout << with_commas(r.params) << " | " << with_commas(r.macs) << " | " << fmt("%.2fx", mac_ratio) << " | "
+                << fmt("%.2f", r.est_ms) << " | " << fmt("%.2fx", original_est / r.est_ms) << " | "
+                << fmt("%.2f", measured) << " | " << fmt("%.2fx", latency_ratio) << " | "
+                << fmt("%.2f", latency_ratio / mac_ratio) << " | " << (ok ? "yes" : "**no**") << " |\n";
+    }
+    std::cout << "\n";
+    build_lines.push_back("- " + spec.label + ": " + std::to_string(points) + " points, " +
+                          (table.source == "cache" ? "cached (measured in " : "measured in ") +
+                          fmt("%.1f", table.build_seconds) + " s" + (table.source == "cache" ? ")" : ""));
+  }
+  std::cout << "## Summary\n\n" << passed << " of " << checked
+            << " plans have a measured latency ratio >= 0.8 x their MAC ratio.\n\nLatency tables ("
+            << args.threads << " threads):\n";
+  for (const auto& line : build_lines) std::cout << line << "\n";
+  std::cout << "\nfinished " << now_string() << "\n";
+  return 0;  // a missed goal is a finding, not a failure
+}

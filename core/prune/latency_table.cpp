@@ -1,0 +1,675 @@
+#include "prune/latency_table.h"
+
+#include <ATen/ATen.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "graph/error.h"
+#include "graph/shape_inference.h"
+#include "io/atomic_file.h"
+#include "jobs/progress.h"
+#include "runtime/runner.h"
+#include "runtime/threading.h"
+
+namespace whittle {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kFormat = "whittle.latency/1";
+
+std::string number_text(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+uint64_t fnv1a(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+int resolved_threads(int threads) { return threads <= 0 ? hardware_threads() : threads; }
+
+// The grid as measured: sorted, unique, with 1. Throws for a fraction
+// outside (0, 1].
+std::vector<double> grid(const std::vector<double>& fractions) {
+  std::vector<double> g;
+  for (double f : fractions) {
+    if (!(f > 0 && f <= 1)) throw Error("latency table: width fraction " + number_text(f) + " must be > 0 and <= 1");
+    g.push_back(f);
+  }
+  g.push_back(1.0);
+  std::sort(g.begin(), g.end());
+  g.erase(std::unique(g.begin(), g.end()), g.end());
+  return g;
+}
+
+// The graph's inputs at batch 1.
+ShapeMap batch1_inputs(const Graph& graph) {
+  ShapeMap m;
+  for (const auto& in : graph.inputs) {
+    Shape s = in.shape;
+    if (!s.empty()) s[0] = 1;
+    m[in.name] = s;
+  }
+  return m;
+}
+
+// What the Runner's fold_batch_norm does to the graph, by node index:
+// BatchNorms folded into the conv before them, and convs that gain a bias.
+struct Folding {
+  std::vector<bool> folded_bn;
+  std::vector<bool> conv_bias;
+};
+Folding runner_folding(const Graph& graph) {
+  Folding f;
+  f.folded_bn.assign(graph.nodes.size(), false);
+  f.conv_bias.assign(graph.nodes.size(), false);
+  int last = -1;  // the last node that stays, and its output after folding
+  std::string last_output;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& n = graph.nodes[i];
+    if (n.op == Op::Conv2d) f.conv_bias[i] = n.has_weight("bias");
+    if (n.op == Op::BatchNorm2d && last >= 0) {
+      const std::string& v = n.inputs[0];
+      if (graph.nodes[last].op == Op::Conv2d && last_output == v && !graph.is_output(v) &&
+          graph.consumers(v).size() == 1) {
+        f.folded_bn[i] = true;
+        f.conv_bias[last] = true;
+        last_output = n.output;
+        continue;
+      }
+    }
+    last = static_cast<int>(i);
+    last_output = n.output;
+  }
+  return f;
+}
+
+bool is_timed(Op op) { return op == Op::Conv2d || op == Op::Linear; }
+
+bool is_depthwise(const Node& n) {
+  const int64_t groups = n.attrs.get_int("groups", 1);
+  const at::Tensor& w = n.weight("weight");
+  return n.op == Op::Conv2d && groups > 1 && w.size(1) == 1 && w.size(0) == groups;
+}
+
+// (in, out) of a Conv2d or Linear node at its current width.
+std::pair<int64_t, int64_t> widths(const Node& n) {
+  const at::Tensor& w = n.weight("weight");
+  if (n.op == Op::Linear) return {w.size(1), w.size(0)};
+  return {w.size(1) * n.attrs.get_int("groups", 1), w.size(0)};
+}
+
+// Bytes the "rest" of the graph scales with: a node's fp32 output, for every
+// node that is neither Conv2d/Linear nor a BatchNorm the Runner folds.
+bool is_rest(const Graph& graph, const Folding& folding, size_t i) {
+  return !is_timed(graph.nodes[i].op) && !folding.folded_bn[i];
+}
+
+std::vector<int64_t> axis_points(int64_t channels, const std::vector<double>& fractions, bool varies) {
+  if (!varies) return {channels};
+  std::set<int64_t> points;
+  for (double f : fractions)
+    points.insert(std::clamp<int64_t>(std::llround(f * static_cast<double>(channels)), 1, channels));
+  points.insert(channels);
+  return {points.begin(), points.end()};
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// One warm-up call, then the fastest of at least min_runs calls (of the
+// warm-up and one more when the warm-up took over coarse_ms) and at least
+// min_point_ms in all (at most max_runs): interruptions (another process, a
+// worker thread descheduled at a barrier) only ever add time, and a median of
+// a few consecutive calls does not escape one that lasts a scheduler slice.
+double time_call(const std::function<void()>& call, const LatencyTableOptions& o) {
+  const auto first = Clock::now();
+  call();
+  const double warm_up = ms_since(first);
+  // A call slower than coarse_ms is long enough to time well: the warm-up
+  // counts (oneDNN's set-up is small beside it) and one more call.
+  const bool slow = warm_up > o.coarse_ms;
+  const int least = slow ? 1 : o.min_runs;
+  std::vector<double> times;
+  double total = 0;
+  const int most = std::max(o.max_runs, least);
+  while (static_cast<int>(times.size()) < least ||
+         (total < o.min_point_ms && static_cast<int>(times.size()) < most)) {
+    const auto start = Clock::now();
+    call();
+    times.push_back(ms_since(start));
+    total += times.back();
+  }
+  const double fastest = *std::min_element(times.begin(), times.end());
+  return slow ? std::min(fastest, warm_up) : fastest;
+}
+
+// Points of an entry whose time looks like an interruption rather than the
+// conv: slower than a point at least as wide on both axes, or slower than a
+// narrower point on the same axis scaled up by the width (with 25% and 5 us
+// to spare). They are measured again (the fastest time kept).
+std::vector<size_t> implausible_points(const LatencyEntry& e) {
+  const size_t cols = e.out_points.size();
+  const size_t rows = e.depthwise ? 1 : e.in_points.size();
+  auto ms = [&](size_t r, size_t c) { return e.ms[r * cols + c]; };
+  auto too_slow = [](double t, double reference) { return t > 1.25 * reference + 0.005; };
+  std::vector<size_t> out;
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) {
+      const double t = ms(r, c);
+      bool bad = false;
+      for (size_t r2 = r; r2 < rows && !bad; ++r2)
+        for (size_t c2 = c; c2 < cols && !bad; ++c2)
+          if ((r2 != r || c2 != c) && too_slow(t, ms(r2, c2))) bad = true;
+      for (size_t c2 = 0; c2 < c && !bad; ++c2)
+        bad = too_slow(t, ms(r, c2) * static_cast<double>(e.out_points[c]) / static_cast<double>(e.out_points[c2]));
+      for (size_t r2 = 0; r2 < r && !bad; ++r2)
+        bad = too_slow(t, ms(r2, c) * static_cast<double>(e.in_points[r]) / static_cast<double>(e.in_points[r2]));
+      if (bad) out.push_back(r * cols + c);
+    }
+  return out;
+}
+
+// The position of x on an axis: between points[lo] and points[hi] at t.
+struct Bracket {
+  size_t lo = 0, hi = 0;
+  double t = 0;
+};
+Bracket bracket(const std::vector<int64_t>& points, int64_t x) {
+  const size_t n = points.size();
+  if (n <= 1 || x <= points.front()) return {0, 0, 0};
+  if (x >= points.back()) return {n - 1, n - 1, 0};
+  const size_t hi = static_cast<size_t>(std::upper_bound(points.begin(), points.end(), x) - points.begin());
+  const size_t lo = hi - 1;
+  return {lo, hi, static_cast<double>(x - points[lo]) / static_cast<double>(points[hi] - points[lo])};
+}
+
+double scaled_rest(const LatencyTable& table, int64_t bytes) {
+  if (table.rest_bytes <= 0) return table.rest_ms;
+  return table.rest_ms * static_cast<double>(bytes) / static_cast<double>(table.rest_bytes);
+}
+
+class ThreadScope {
+ public:
+  explicit ThreadScope(int n) : previous_(current_threads()) { set_threads(n); }
+  ~ThreadScope() { set_threads(previous_); }
+
+ private:
+  int previous_;
+};
+
+}  // namespace
+
+double LatencyEntry::full_ms() const { return ms.empty() ? 0.0 : ms.back(); }
+
+const LatencyEntry* LatencyTable::find(const std::string& node) const {
+  for (const auto& e : entries)
+    if (e.node == node) return &e;
+  return nullptr;
+}
+
+double LatencyTable::full_width_ms() const {
+  double sum = 0;
+  for (const auto& e : entries) sum += e.full_ms();
+  return sum + rest_ms;
+}
+
+std::string default_latency_cache_dir() {
+  if (const char* dir = std::getenv("WHITTLE_LATENCY_CACHE"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return (fs::path(xdg) / "whittle" / "latency").string();
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : ".") / ".cache" / "whittle" / "latency").string();
+}
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) break;
+      const auto start = line.find_first_not_of(' ', colon + 1);
+      return start == std::string::npos ? "unknown CPU" : line.substr(start);
+    }
+  return "unknown CPU";
+}
+
+std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& options, const std::string& cpu) {
+  std::ostringstream s;
+  s << kFormat << '\n' << TORCH_VERSION << '\n' << cpu << '\n' << resolved_threads(options.threads) << '\n';
+  for (double f : grid(options.fractions)) s << number_text(f) << ' ';
+  s << "/ coarse above " << number_text(options.coarse_ms) << " ms:";
+  for (double f : grid(options.coarse_fractions)) s << ' ' << number_text(f);
+  s << '\n';
+  const ShapeMap inputs = batch1_inputs(graph);
+  for (const auto& in : graph.inputs) s << "input " << in.name << ' ' << format_shape(inputs.at(in.name)) << '\n';
+  for (const auto& n : graph.nodes) {
+    s << op_name(n.op) << ' ' << n.name << " (";
+    for (const auto& in : n.inputs) s << in << ',';
+    s << ") -> " << n.output;
+    for (const auto& [key, value] : n.attrs.all()) s << ' ' << key << '=' << format_attr(value);
+    for (const auto& [key, tensor] : n.weights) s << ' ' << key << format_shape(tensor);
+    s << '\n';
+  }
+  for (const auto& out : graph.outputs) s << "output " << out << '\n';
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(s.str())));
+  return buf;
+}
+
+std::string latency_cache_path(const Graph& graph, const LatencyTableOptions& options) {
+  const std::string dir = options.cache_dir.empty() ? default_latency_cache_dir() : options.cache_dir;
+  return (fs::path(dir) / (latency_cache_key(graph, options, cpu_model_name()) + ".json")).string();
+}
+
+LatencyTable measure_latency_table(const Graph& graph, const LatencyTableOptions& options, Progress* progress) {
+  if (options.min_runs < 1) throw Error("latency table: min_runs must be >= 1");
+  if (options.graph_runs < 1) throw Error("latency table: graph_runs must be >= 1");
+  const auto start = Clock::now();
+  const ShapeMap shapes = validate(graph, batch1_inputs(graph));
+  const Folding folding = runner_folding(graph);
+  const ChannelGroups groups = channel_groups(graph);
+
+  LatencyTable table;
+  table.cpu = cpu_model_name();
+  table.key = latency_cache_key(graph, options, table.cpu);
+  table.torch_version = TORCH_VERSION;
+  table.fractions = grid(options.fractions);
+  table.coarse_fractions = grid(options.coarse_fractions);
+  table.coarse_ms = options.coarse_ms;
+
+  // Which axes of which node a prunable group can narrow.
+  std::set<std::string> out_varies, in_varies;
+  for (const auto& g : groups.groups) {
+    if (!g.prunable) continue;
+    for (const auto& m : g.members) {
+      if (m.role == ChannelRole::Filters || m.role == ChannelRole::Depthwise) out_varies.insert(m.node);
+      if (m.role == ChannelRole::ConvInput || m.role == ChannelRole::LinearInput) in_varies.insert(m.node);
+    }
+  }
+
+  ThreadScope thread_scope(options.threads);
+  table.threads = current_threads();
+  at::NoGradGuard no_grad;
+  std::vector<size_t> timed;  // node index of each entry
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (is_timed(graph.nodes[i].op)) timed.push_back(i);
+
+  // The whole graph, as the Runner runs it: fastest of graph_runs, at the
+  // start and again at the end (a busy spell rarely covers both).
+  Runner runner(graph);
+  TensorMap inputs;
+  for (const auto& in : graph.inputs) inputs[in.name] = at::randn(shapes.at(in.name));
+  table.graph_ms = std::numeric_limits<double>::infinity();
+  auto time_graph = [&] {
+    runner.run(inputs);
+    for (int r = 0; r < options.graph_runs; ++r) {
+      const auto t0 = Clock::now();
+      runner.run(inputs);
+      table.graph_ms = std::min(table.graph_ms, ms_since(t0));
+    }
+  };
+  time_graph();
+
+  // Point p of entry k (row-major by in; depthwise: one row).
+  auto measure = [&](size_t k, int64_t in, int64_t out) -> double {
+    const Node& n = graph.nodes[timed[k]];
+    const LatencyEntry& e = table.entries[k];
+    const bool bias = n.op == Op::Conv2d ? folding.conv_bias[timed[k]] : n.has_weight("bias");
+    Shape x_shape = e.input_shape;
+    x_shape[1] = in;  // conv: channels; linear: features
+    at::Tensor x = at::randn(x_shape);
+    at::Tensor b = bias ? at::randn({out}) : at::Tensor();
+    if (n.op == Op::Linear) {
+      at::Tensor w = at::randn({out, in}) * 0.01;
+      return time_call([&] { at::linear(x, w, b); }, options);
+    }
+    x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    const int64_t conv_groups = e.depthwise ? out : n.attrs.get_int("groups", 1);
+    const at::Tensor& weight = n.weight("weight");
+    at::Tensor w = at::randn({out, in / conv_groups, weight.size(2), weight.size(3)}) * 0.01;
+    const auto stride = n.attrs.get_pair("stride", 1), padding = n.attrs.get_pair("padding", 0),
+               dilation = n.attrs.get_pair("dilation", 1);
+    return time_call([&] { at::conv2d(x, w, b, stride, padding, dilation, conv_groups); }, options);
+  };
+  auto point = [](const LatencyEntry& e, size_t p) {
+    const int64_t out = e.out_points[p % e.out_points.size()];
+    return std::make_pair(e.depthwise ? out : e.in_points[p / e.out_points.size()], out);
+  };
+
+  for (size_t k = 0; k < timed.size(); ++k) {
+    const Node& n = graph.nodes[timed[k]];
+    if (progress) {
+      progress->check_cancelled();
+      progress->report(static_cast<double>(k) / static_cast<double>(timed.size() + 1),
+                       "layer " + std::to_string(k + 1) + "/" + std::to_string(timed.size()) + " " + n.name);
+    }
+    LatencyEntry& e = table.entries.emplace_back();
+    e.node = n.name;
+    e.op = n.op;
+    std::tie(e.in_channels, e.out_channels) = widths(n);
+    e.depthwise = is_depthwise(n);
+    e.input_shape = shapes.at(n.inputs[0]);
+    // Full width first: a slow (large) conv times smoothly and gets the
+    // coarse grid.
+    const double full = measure(k, e.depthwise ? e.out_channels : e.in_channels, e.out_channels);
+    const std::vector<double>& fractions = full > options.coarse_ms ? table.coarse_fractions : table.fractions;
+    e.out_points = axis_points(e.out_channels, fractions, out_varies.count(n.name) > 0);
+    if (!e.depthwise) e.in_points = axis_points(e.in_channels, fractions, in_varies.count(n.name) > 0);
+    const size_t count = e.out_points.size() * (e.depthwise ? 1 : e.in_points.size());
+    for (size_t p = 0; p + 1 < count; ++p) {
+      const auto [in, out] = point(e, p);
+      e.ms.push_back(measure(k, in, out));
+    }
+    e.ms.push_back(full);  // the last point
+  }
+
+  // Implausible points again, after every entry: an interruption that spoilt
+  // a stretch of points has likely ended by then.
+  if (progress) {
+    progress->check_cancelled();
+    progress->report(static_cast<double>(timed.size()) / static_cast<double>(timed.size() + 1),
+                     "implausible points again, the whole graph again");
+  }
+  for (int round = 0; round < options.retries; ++round) {
+    bool any = false;
+    for (size_t k = 0; k < table.entries.size(); ++k)
+      for (size_t p : implausible_points(table.entries[k])) {
+        const auto [in, out] = point(table.entries[k], p);
+        double& ms = table.entries[k].ms[p];
+        ms = std::min(ms, measure(k, in, out));
+        any = true;
+      }
+    if (!any) break;
+  }
+  time_graph();
+
+  double convs = 0;
+  for (const auto& e : table.entries) convs += e.full_ms();
+  table.rest_ms = std::max(0.0, table.graph_ms - convs);
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (is_rest(graph, folding, i)) table.rest_bytes += 4 * numel(shapes.at(graph.nodes[i].output));
+  table.build_seconds = ms_since(start) / 1000.0;
+  table.source = "measured";
+  if (progress) progress->report(1.0, "done");
+  return table;
+}
+
+LatencyTable latency_table(const Graph& graph, const LatencyTableOptions& options, Progress* progress) {
+  const std::string path = latency_cache_path(graph, options);
+  const std::string key = fs::path(path).stem().string();
+  if (options.read_cache && fs::is_regular_file(path)) {
+    try {
+      LatencyTable t = load_latency_table(path);
+      if (t.key == key) {
+        t.source = "cache";
+        t.cache_path = path;
+        return t;
+      }
+    } catch (const Error&) {
+      // a damaged cache file is measured again and replaced
+    }
+  }
+  LatencyTable t = measure_latency_table(graph, options, progress);
+  if (options.write_cache) {
+    try {
+      fs::create_directories(fs::path(path).parent_path());
+      save_latency_table(t, path);
+      t.cache_path = path;
+    } catch (const std::exception& e) {
+      t.cache_error = e.what();
+    }
+  }
+  return t;
+}
+
+std::string latency_table_to_json(const LatencyTable& table) {
+  nlohmann::ordered_json j;
+  j["format"] = kFormat;
+  j["key"] = table.key;
+  j["cpu"] = table.cpu;
+  j["threads"] = table.threads;
+  j["torch"] = table.torch_version;
+  j["fractions"] = table.fractions;
+  j["coarse_fractions"] = table.coarse_fractions;
+  j["coarse_ms"] = table.coarse_ms;
+  j["graph_ms"] = table.graph_ms;
+  j["rest_ms"] = table.rest_ms;
+  j["rest_bytes"] = table.rest_bytes;
+  j["build_seconds"] = table.build_seconds;
+  j["nodes"] = nlohmann::ordered_json::array();
+  for (const auto& e : table.entries) {
+    nlohmann::ordered_json n;
+    n["node"] = e.node;
+    n["op"] = std::string(op_name(e.op));
+    n["in"] = e.in_channels;
+    n["out"] = e.out_channels;
+    n["depthwise"] = e.depthwise;
+    n["input_shape"] = e.input_shape;
+    n["in_points"] = e.in_points;
+    n["out_points"] = e.out_points;
+    n["ms"] = e.ms;
+    j["nodes"].push_back(std::move(n));
+  }
+  return j.dump(1) + "\n";
+}
+
+LatencyTable latency_table_from_json(const std::string& text, const std::string& source) {
+  LatencyTable t;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    if (j.value("format", std::string()) != kFormat)
+      throw Error(source + ": not a latency table (format '" + std::string(kFormat) + "' expected)");
+    t.key = j.at("key").get<std::string>();
+    t.cpu = j.at("cpu").get<std::string>();
+    t.threads = j.at("threads").get<int>();
+    t.torch_version = j.at("torch").get<std::string>();
+    t.fractions = j.at("fractions").get<std::vector<double>>();
+    t.coarse_fractions = j.at("coarse_fractions").get<std::vector<double>>();
+    t.coarse_ms = j.at("coarse_ms").get<double>();
+    t.graph_ms = j.at("graph_ms").get<double>();
+    t.rest_ms = j.at("rest_ms").get<double>();
+    t.rest_bytes = j.at("rest_bytes").get<int64_t>();
+    t.build_seconds = j.value("build_seconds", 0.0);
+    for (const auto& n : j.at("nodes")) {
+      LatencyEntry e;
+      e.node = n.at("node").get<std::string>();
+      const auto op = op_from_name(n.at("op").get<std::string>());
+      if (!op || (*op != Op::Conv2d && *op != Op::Linear))
+        throw Error(source + ": node '" + e.node + "' has op '" + n.at("op").get<std::string>() +
+                    "', not Conv or Linear");
+      e.op = *op;
+      e.in_channels = n.at("in").get<int64_t>();
+      e.out_channels = n.at("out").get<int64_t>();
+      e.depthwise = n.at("depthwise").get<bool>();
+      e.input_shape = n.at("input_shape").get<Shape>();
+      e.in_points = n.at("in_points").get<std::vector<int64_t>>();
+      e.out_points = n.at("out_points").get<std::vector<int64_t>>();
+      e.ms = n.at("ms").get<std::vector<double>>();
+      const size_t want = e.out_points.size() * (e.depthwise ? 1 : e.in_points.size());
+      if (e.out_points.empty() || (!e.depthwise && e.in_points.empty()) || e.ms.size() != want)
+        throw Error(source + ": node '" + e.node + "' has " + std::to_string(e.ms.size()) +
+                    " times for " + std::to_string(want) + " grid points");
+      t.entries.push_back(std::move(e));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(source + ": malformed latency table (" + e.what() + ")");
+  }
+  return t;
+}
+
+void save_latency_table(const LatencyTable& table, const std::string& path) {
+  write_file_atomic(path, latency_table_to_json(table));
+}
+
+LatencyTable load_latency_table(const std::string& path) { return latency_table_from_json(read_file(path), path); }
+
+double interpolate_ms(const LatencyEntry& entry, int64_t in, int64_t out) {
+  const Bracket o = bracket(entry.out_points, out);
+  const auto& ms = entry.ms;
+  if (entry.depthwise) return ms[o.lo] + o.t * (ms[o.hi] - ms[o.lo]);
+  const Bracket i = bracket(entry.in_points, in);
+  const size_t cols = entry.out_points.size();
+  auto at_row = [&](size_t row) {
+    return ms[row * cols + o.lo] + o.t * (ms[row * cols + o.hi] - ms[row * cols + o.lo]);
+  };
+  const double lo = at_row(i.lo), hi = at_row(i.hi);
+  return lo + i.t * (hi - lo);
+}
+
+double estimate_latency_ms(const LatencyTable& table, const Graph& graph) {
+  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
+  const Folding folding = runner_folding(graph);
+  double convs = 0;
+  int64_t rest = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& n = graph.nodes[i];
+    if (is_timed(n.op)) {
+      const LatencyEntry* e = table.find(n.name);
+      if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
+      const auto [in, out] = widths(n);
+      if (in > e->in_channels || out > e->out_channels)
+        throw Error(n.label() + " has " + std::to_string(in) + " -> " + std::to_string(out) +
+                    " channels, wider than the latency table's " + std::to_string(e->in_channels) + " -> " +
+                    std::to_string(e->out_channels));
+      convs += interpolate_ms(*e, in, out);
+    } else if (is_rest(graph, folding, i)) {
+      rest += 4 * numel(shapes.at(n.output));
+    }
+  }
+  return convs + scaled_rest(table, rest);
+}
+
+// ------------------------------------------------------------ model ----
+
+LatencyModel::LatencyModel(const LatencyTable& table, const Graph& graph, const ChannelGroups& groups)
+    : table_(&table), group_convs_(groups.groups.size()), group_rests_(groups.groups.size()) {
+  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
+  const Folding folding = runner_folding(graph);
+  std::map<std::string, size_t> conv_index, rest_index;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& n = graph.nodes[i];
+    if (is_timed(n.op)) {
+      const LatencyEntry* e = table.find(n.name);
+      if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
+      if (widths(n) != std::make_pair(e->in_channels, e->out_channels))
+        throw Error(n.label() + " does not have the latency table's widths (" +
+                    std::to_string(e->in_channels) + " -> " + std::to_string(e->out_channels) + ")");
+      conv_index[n.name] = convs_.size();
+      convs_.push_back({e, {}, {}});
+    } else if (is_rest(graph, folding, i)) {
+      const Shape& out = shapes.at(n.output);
+      RestTerm r;
+      r.bytes = 4 * numel(out);
+      r.slots = n.op == Op::Flatten ? shapes.at(n.inputs[0]).at(1) : (out.size() >= 2 ? out[1] : 1);
+      rest_index[n.name] = rests_.size();
+      rests_.push_back(std::move(r));
+    }
+  }
+  auto add_unique = [](std::vector<size_t>& list, size_t i) {
+    if (std::find(list.begin(), list.end(), i) == list.end()) list.push_back(i);
+  };
+  for (size_t g = 0; g < groups.groups.size(); ++g) {
+    const ChannelGroup& group = groups.groups[g];
+    if (!group.prunable) continue;
+    const int gi = static_cast<int>(g);
+    for (const auto& m : group.members) {
+      if (auto it = conv_index.find(m.node); it != conv_index.end()) {
+        ConvTerm& c = convs_[it->second];
+        switch (m.role) {
+          case ChannelRole::Filters:
+          case ChannelRole::Depthwise: c.out_terms.push_back({gi, 1}); break;
+          case ChannelRole::ConvInput: c.in_terms.push_back({gi, 1}); break;
+          case ChannelRole::LinearInput: c.in_terms.push_back({gi, m.block}); break;
+          default: continue;
+        }
+        add_unique(group_convs_[g], it->second);
+      } else if (auto rt = rest_index.find(m.node); rt != rest_index.end()) {
+        if (m.role != ChannelRole::PassThrough && m.role != ChannelRole::Norm) continue;
+        rests_[rt->second].terms.push_back({gi, 1});
+        add_unique(group_rests_[g], rt->second);
+      }
+    }
+  }
+}
+
+double LatencyModel::conv_ms(size_t i, const std::vector<int64_t>& removed) const {
+  const ConvTerm& c = convs_[i];
+  int64_t in = c.entry->in_channels, out = c.entry->out_channels;
+  for (const auto& [g, per] : c.in_terms) in -= removed[g] * per;
+  for (const auto& [g, per] : c.out_terms) out -= removed[g] * per;
+  return interpolate_ms(*c.entry, std::max<int64_t>(in, 1), std::max<int64_t>(out, 1));
+}
+
+int64_t LatencyModel::rest_bytes(size_t i, const std::vector<int64_t>& removed) const {
+  const RestTerm& r = rests_[i];
+  int64_t slots = r.slots;
+  for (const auto& [g, per] : r.terms) slots -= removed[g] * per;
+  return r.slots > 0 ? r.bytes / r.slots * std::max<int64_t>(slots, 0) : r.bytes;
+}
+
+double LatencyModel::total() const { return conv_total_ + scaled_rest(*table_, rest_total_); }
+
+double LatencyModel::reset(const std::vector<int64_t>& removed) {
+  conv_cache_.assign(convs_.size(), 0);
+  rest_cache_.assign(rests_.size(), 0);
+  conv_total_ = 0;
+  rest_total_ = 0;
+  for (size_t i = 0; i < convs_.size(); ++i) conv_total_ += conv_cache_[i] = conv_ms(i, removed);
+  for (size_t i = 0; i < rests_.size(); ++i) rest_total_ += rest_cache_[i] = rest_bytes(i, removed);
+  return total();
+}
+
+double LatencyModel::update(const std::vector<int64_t>& removed, int group) {
+  for (size_t i : group_convs_[group]) {
+    conv_total_ -= conv_cache_[i];
+    conv_total_ += conv_cache_[i] = conv_ms(i, removed);
+  }
+  for (size_t i : group_rests_[group]) {
+    rest_total_ -= rest_cache_[i];
+    rest_total_ += rest_cache_[i] = rest_bytes(i, removed);
+  }
+  return total();
+}
+
+double estimate_latency_ms(const LatencyTable& table, const Graph& graph, const ChannelGroups& groups,
+                           const std::map<std::string, int64_t>& kept) {
+  std::vector<int64_t> removed(groups.groups.size(), 0);
+  for (const auto& [name, count] : kept) {
+    const int g = groups.find(name);
+    if (g < 0) throw Error("latency estimate: unknown group '" + name + "'");
+    const ChannelGroup& group = groups.groups[g];
+    if (count < 1 || count > group.channels)
+      throw Error("latency estimate: group '" + name + "' cannot keep " + std::to_string(count) + " of its " +
+                  std::to_string(group.channels) + " channels");
+    if (count < group.channels && !group.prunable)
+      throw Error("latency estimate: group '" + name + "' is not prunable (" + group.reason + ")");
+    removed[g] = group.channels - count;
+  }
+  LatencyModel model(table, graph, groups);
+  return model.reset(removed);
+}
+
+}  // namespace whittle
