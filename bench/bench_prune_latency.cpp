@@ -24,24 +24,19 @@
 // coarse table grid (1/4, 1/2, 1), 3 runs after 1 warm-up. The Markdown report
 // goes to stdout, progress to stderr.
 #include <ATen/ATen.h>
-#include <dlfcn.h>
-#include <torch/version.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "jobs/progress.h"
-#include "models/ssd/ssd_zoo.h"
 #include "prune/channel_groups.h"
 #include "prune/importance.h"
 #include "prune/latency_planner.h"
@@ -53,40 +48,18 @@
 #include "runtime/threading.h"
 
 using namespace whittle;
-using Clock = std::chrono::steady_clock;
+using namespace whittle::bench;
 
 namespace {
 
-struct ModelSpec {
-  std::string key;
-  std::string label;
-  std::string zoo;
-  double width = 1.0;
-  int64_t size = 0;
-  int first_stride = 0;
-  double min_scale = 0, max_scale = 0;
-  int runs = 30;
-};
-
-const std::vector<ModelSpec>& all_models() {
-  static const std::vector<ModelSpec> m = {
+const std::vector<SsdSpec>& all_models() {
+  static const std::vector<SsdSpec> m = {
       {"ssdlite_mobilenet_v2", "MobileNetV2-SSDLite w1 (320)", "ssdlite_mobilenet_v2", 1.0, 320, 0, 0, 0, 30},
       {"ssdlite_mobilenet_v2_small", "MobileNetV2-SSDLite w0.5 (192, stride 8)", "ssdlite_mobilenet_v2", 0.5, 192,
        8, 0.05, 0.6, 50},
       {"ssd300_vgg16", "SSD300-VGG16 (300)", "ssd300_vgg16", 1.0, 300, 0, 0, 0, 10},
   };
   return m;
-}
-
-Detector build(const ModelSpec& s) {
-  SsdOptions o;
-  o.num_classes = 20;
-  o.width = s.width;
-  o.input_size = s.size;
-  o.first_stride = s.first_stride;
-  o.min_scale = s.min_scale;
-  o.max_scale = s.max_scale;
-  return build_detector_zoo(s.zoo, o);
 }
 
 struct Args {
@@ -99,58 +72,29 @@ struct Args {
   bool quick = false;
 };
 
-[[noreturn]] void usage(const char* argv0, const std::string& why) {
-  std::cerr << argv0 << ": " << why << "\nusage: " << argv0
-            << " [--models a,b,...] [--runs N] [--warmup N] [--threads N] [--cache DIR] [--no-cache] [--quick]\n"
-               "models:";
-  for (const auto& m : all_models()) std::cerr << " " << m.key;
-  std::cerr << "\n";
-  std::exit(2);
-}
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string t; std::getline(ss, t, ',');)
-    if (!t.empty()) out.push_back(t);
-  return out;
-}
-
 Args parse(int argc, char** argv) {
+  const std::string synopsis =
+      "[--models a,b,...] [--runs N] [--warmup N] [--threads N] [--cache DIR] [--no-cache] [--quick]\n"
+      "models:" + key_list(all_models());
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(argv[0], s + " needs a value");
-      return argv[++i];
-    };
-    auto positive = [&](const std::string& v, int min) {
-      int n = std::atoi(v.c_str());
-      if (n < min) usage(argv[0], s + " must be >= " + std::to_string(min));
-      return n;
-    };
+  for (ArgReader in(argc, argv, synopsis); in.next();) {
+    const std::string& s = in.flag();
     if (s == "--models") {
-      a.models = split(value());
-      for (const auto& m : a.models)
-        if (std::none_of(all_models().begin(), all_models().end(),
-                         [&](const ModelSpec& spec) { return spec.key == m; }))
-          usage(argv[0], "unknown model " + m);
+      a.models = in.keys(all_models());
     } else if (s == "--runs") {
-      a.runs = positive(value(), 1);
+      a.runs = in.int_value(1);
     } else if (s == "--warmup") {
-      a.warmup = positive(value(), 0);
+      a.warmup = in.int_value(0);
     } else if (s == "--threads") {
-      a.threads = positive(value(), 1);
+      a.threads = in.int_value(1);
     } else if (s == "--cache") {
-      a.cache = value();
+      a.cache = in.value();
     } else if (s == "--no-cache") {
       a.no_cache = true;
     } else if (s == "--quick") {
       a.quick = true;
-    } else if (s == "-h" || s == "--help") {
-      usage(argv[0], "help");
     } else {
-      usage(argv[0], "unknown argument " + s);
+      in.reject();
     }
   }
   if (a.quick) {
@@ -159,19 +103,6 @@ Args parse(int argc, char** argv) {
     if (a.models.empty()) a.models = {"ssdlite_mobilenet_v2_small"};
   }
   return a;
-}
-
-std::string now_string() {
-  std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&t));
-  return buf;
-}
-
-using BlasConfig = char* (*)();
-std::string blas_name() {
-  auto config = reinterpret_cast<BlasConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
-  return config ? std::string(config()) : "reference BLAS (no OpenBLAS symbols)";
 }
 
 std::string fmt(const char* format, double v) {
@@ -184,17 +115,6 @@ std::string with_commas(int64_t n) {
   std::string s = std::to_string(n < 0 ? -n : n);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
   return (n < 0 ? "-" : "") + s;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // Table progress on stderr, one line per tenth.
@@ -233,10 +153,7 @@ int main(int argc, char** argv) {
   set_threads(args.threads);
   at::manual_seed(1);
 
-  std::vector<ModelSpec> models;
-  for (const auto& m : all_models())
-    if (args.models.empty() || std::find(args.models.begin(), args.models.end(), m.key) != args.models.end())
-      models.push_back(m);
+  const std::vector<SsdSpec> models = selected(all_models(), args.models);
   const std::vector<double> reductions = args.quick ? std::vector<double>{0.5} : std::vector<double>{0.3, 0.5, 0.7};
   LatencyTableOptions table_options;
   table_options.threads = args.threads;
@@ -264,9 +181,9 @@ int main(int argc, char** argv) {
 
   int checked = 0, passed = 0;
   std::vector<std::string> build_lines;
-  for (const ModelSpec& spec : models) {
+  for (const SsdSpec& spec : models) {
     std::cerr << spec.label << ": building\n";
-    const Detector detector = build(spec);
+    const Detector detector = build_ssd(spec);
     const Graph& graph = detector.graph;
     const ChannelGroups groups = channel_groups(graph);
     ImportanceOptions importance;
@@ -315,27 +232,21 @@ int main(int argc, char** argv) {
     const int runs = args.runs > 0 ? args.runs : spec.runs;
     std::cerr << spec.label << ": timing the original and " << rows.size() << " plans, " << runs << " runs\n";
     Runner original(graph);
-    std::vector<Runner*> runners = {&original};
-    std::vector<std::vector<double>*> times;
-    std::vector<double> original_times;
-    times.push_back(&original_times);
-    for (auto& r : rows)
-      if (r.runner) {
-        runners.push_back(r.runner.get());
-        times.push_back(&r.times);
-      }
     const at::Tensor input = at::randn({1, 3, spec.size, spec.size});
-    for (int it = -args.warmup; it < runs; ++it) {
-      const size_t n = runners.size();
-      for (size_t k = 0; k < n; ++k) {
-        const size_t i = (k + static_cast<size_t>(std::max(it, 0))) % n;
-        const auto t0 = Clock::now();
-        runners[i]->forward(input);
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (it >= 0) times[i]->push_back(ms);
-      }
-    }
-    const double original_ms = median(original_times);
+    struct Timed {
+      Runner* runner;
+      const at::Tensor* input;
+      std::vector<double> ms;
+      void run() { runner->forward(*input); }
+    };
+    std::vector<Timed> timed = {{&original, &input, {}}};
+    for (auto& r : rows)
+      if (r.runner) timed.push_back({r.runner.get(), &input, {}});
+    warm_up(timed, args.warmup);
+    time_round_robin(timed, runs);
+    for (size_t k = 1, i = 0; i < rows.size(); ++i)
+      if (rows[i].runner) rows[i].times = std::move(timed[k++].ms);
+    const double original_ms = median(timed[0].ms);
 
     std::cout << "## " << spec.label << "\n\n"
               << "- " << with_commas(original_cost.params) << " params, " << with_commas(original_cost.macs)

@@ -32,23 +32,17 @@
 // 1, 2 runs, 1 training step. --params prints each model's parameter count
 // and exits. The Markdown report goes to stdout, progress to stderr.
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <dlfcn.h>
-#include <torch/version.h>
 
 #include <opencv2/core.hpp>
-#include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -56,6 +50,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "eval/evaluate_detector.h"
 #include "io/onnx_export.h"
 #include "models/ssd/ssd_head.h"
@@ -67,44 +62,25 @@
 #include "train/trainer.h"
 
 using namespace whittle;
-using Clock = std::chrono::steady_clock;
+using namespace whittle::bench;
 
 namespace {
 
 // ------------------------------------------------------------- models ----
-struct ModelSpec {
-  std::string key;    // --models name, also the first column of the reference TSV
-  std::string label;  // report row
-  std::string zoo;
-  double width = 1.0;
-  int64_t size = 0;
-  int first_stride = 0;
-  double min_scale = 0, max_scale = 0;
-  int runs = 30;        // default timed inference runs per implementation
+struct ModelSpec : SsdSpec {
   int train_steps = 5;  // default timed training steps
 };
 
 const std::vector<ModelSpec>& all_models() {
   static const std::vector<ModelSpec> m = {
-      {"ssd300_vgg16", "SSD300-VGG16 (300)", "ssd300_vgg16", 1.0, 300, 0, 0, 0, 10, 3},
-      {"ssd_mobilenet_v1", "MobileNetV1-SSD w1 (300)", "ssd_mobilenet_v1", 1.0, 300, 0, 0, 0, 30, 5},
-      {"ssdlite_mobilenet_v2", "MobileNetV2-SSDLite w1 (320)", "ssdlite_mobilenet_v2", 1.0, 320, 0,
-       0, 0, 30, 5},
-      {"ssdlite_mobilenet_v2_small", "MobileNetV2-SSDLite w0.5 (192, stride 8, scales 0.05-0.6)",
-       "ssdlite_mobilenet_v2", 0.5, 192, 8, 0.05, 0.6, 50, 10},
+      {{"ssd300_vgg16", "SSD300-VGG16 (300)", "ssd300_vgg16", 1.0, 300, 0, 0, 0, 10}, 3},
+      {{"ssd_mobilenet_v1", "MobileNetV1-SSD w1 (300)", "ssd_mobilenet_v1", 1.0, 300, 0, 0, 0, 30}, 5},
+      {{"ssdlite_mobilenet_v2", "MobileNetV2-SSDLite w1 (320)", "ssdlite_mobilenet_v2", 1.0, 320, 0, 0, 0, 30}, 5},
+      {{"ssdlite_mobilenet_v2_small", "MobileNetV2-SSDLite w0.5 (192, stride 8, scales 0.05-0.6)",
+        "ssdlite_mobilenet_v2", 0.5, 192, 8, 0.05, 0.6, 50},
+       10},
   };
   return m;
-}
-
-Detector build(const ModelSpec& s) {
-  SsdOptions o;
-  o.num_classes = 20;
-  o.width = s.width;
-  o.input_size = s.size;
-  o.first_stride = s.first_stride;
-  o.min_scale = s.min_scale;
-  o.max_scale = s.max_scale;
-  return build_detector_zoo(s.zoo, o);
 }
 
 int64_t parameter_count(const Graph& g) {
@@ -115,21 +91,6 @@ int64_t parameter_count(const Graph& g) {
 
 int64_t prior_count(const Detector& d) {
   return static_cast<const SsdHead&>(*d.head).priors().size(0);
-}
-
-// The zoo builds identity BatchNorms (gamma 1, beta 0, mean 0, var 1). Seeded
-// non-trivial statistics make the output check also cover BN folding; timing
-// is unaffected.
-void randomize_batch_norm(Graph& g) {
-  at::manual_seed(7);
-  for (auto& n : g.nodes)
-    if (n.op == Op::BatchNorm2d) {
-      int64_t c = n.weight("weight").size(0);
-      n.weights["weight"] = at::rand({c}) * 0.5 + 0.75;
-      n.weights["bias"] = at::randn({c}) * 0.1;
-      n.weights["running_mean"] = at::randn({c}) * 0.1;
-      n.weights["running_var"] = at::rand({c}) * 0.5 + 0.75;
-    }
 }
 
 // --------------------------------------------------------------- args ----
@@ -147,74 +108,41 @@ struct Args {
   std::string reference;
 };
 
-[[noreturn]] void usage(const char* argv0, const std::string& why) {
-  std::cerr << argv0 << ": " << why << "\nusage: " << argv0
-            << " [--models a,b,...] [--threads 1,2] [--runs N] [--warmup N]\n"
-               "       [--train-threads N] [--train-batch N] [--train-steps N] [--no-train] [--no-infer]\n"
-               "       [--reference pytorch.tsv] [--quick] [--params]\n"
-               "models:";
-  for (const auto& m : all_models()) std::cerr << " " << m.key;
-  std::cerr << "\n";
-  std::exit(2);
-}
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string t; std::getline(ss, t, ',');)
-    if (!t.empty()) out.push_back(t);
-  return out;
-}
-
 Args parse(int argc, char** argv) {
+  const std::string synopsis =
+      "[--models a,b,...] [--threads 1,2] [--runs N] [--warmup N]\n"
+      "       [--train-threads N] [--train-batch N] [--train-steps N] [--no-train] [--no-infer]\n"
+      "       [--reference pytorch.tsv] [--quick] [--params]\n"
+      "models:" + key_list(all_models());
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(argv[0], s + " needs a value");
-      return argv[++i];
-    };
-    auto positive = [&](const std::string& v, int min) {
-      int n = std::atoi(v.c_str());
-      if (n < min) usage(argv[0], s + " must be >= " + std::to_string(min));
-      return n;
-    };
+  for (ArgReader in(argc, argv, synopsis); in.next();) {
+    const std::string& s = in.flag();
     if (s == "--models") {
-      a.models = split(value());
-      for (const auto& m : a.models)
-        if (std::none_of(all_models().begin(), all_models().end(),
-                         [&](const ModelSpec& spec) { return spec.key == m; }))
-          usage(argv[0], "unknown model " + m);
+      a.models = in.keys(all_models());
     } else if (s == "--threads") {
-      a.threads.clear();
-      for (const auto& t : split(value())) a.threads.push_back(std::atoi(t.c_str()));
-      if (a.threads.empty()) usage(argv[0], "--threads takes a list of positive counts");
-      for (int t : a.threads)
-        if (t < 1) usage(argv[0], "--threads takes a list of positive counts");
+      a.threads = in.thread_counts();
     } else if (s == "--runs") {
-      a.runs = positive(value(), 1);
+      a.runs = in.int_value(1);
     } else if (s == "--warmup") {
-      a.warmup = positive(value(), 0);
+      a.warmup = in.int_value(0);
     } else if (s == "--train-threads") {
-      a.train_threads = positive(value(), 1);
+      a.train_threads = in.int_value(1);
     } else if (s == "--train-batch") {
-      a.train_batch = positive(value(), 1);
+      a.train_batch = in.int_value(1);
     } else if (s == "--train-steps") {
-      a.train_steps = positive(value(), 0);
+      a.train_steps = in.int_value(0);
     } else if (s == "--no-train") {
       a.train_steps = 0;
     } else if (s == "--no-infer") {
       a.infer = false;
     } else if (s == "--reference") {
-      a.reference = value();
+      a.reference = in.value();
     } else if (s == "--quick") {
       a.quick = true;
     } else if (s == "--params") {
       a.params_only = true;
-    } else if (s == "-h" || s == "--help") {
-      usage(argv[0], "help");
     } else {
-      usage(argv[0], "unknown argument " + s);
+      in.reject();
     }
   }
   if (a.quick) {
@@ -225,70 +153,7 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-// ------------------------------------------------------------ machine ----
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-std::string cpu_flags() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string out;
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("flags", 0) == 0) {
-      std::istringstream words(line.substr(line.find(':') + 1));
-      std::vector<std::string> flags{std::istream_iterator<std::string>(words), {}};
-      for (const char* f : {"avx2", "avx512f", "avx512_vnni", "amx_tile"})
-        if (std::find(flags.begin(), flags.end(), f) != flags.end())
-          out += (out.empty() ? "" : ", ") + std::string(f);
-      break;
-    }
-  return out.empty() ? "no avx2/avx512" : out;
-}
-
-std::string cv_parallel_framework() {
-  std::istringstream info(cv::getBuildInformation());
-  for (std::string line; std::getline(info, line);)
-    if (auto at = line.find("Parallel framework:"); at != std::string::npos) {
-      std::string v = line.substr(at + 19);
-      return v.substr(v.find_first_not_of(' '));
-    }
-  return "unknown";
-}
-
-std::string now_string() {
-  std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&t));
-  return buf;
-}
-
-// OpenBLAS (Debian's libblas.so.3 alternative) has its own thread pool; set
-// to the same count as everything else. Absent with the reference BLAS.
-using SetBlasThreads = void (*)(int);
-using BlasConfig = char* (*)();
-std::string blas_name() {
-  auto config = reinterpret_cast<BlasConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
-  return config ? std::string(config()) : "reference BLAS (no OpenBLAS symbols)";
-}
-
-void set_all_threads(int n) {
-  set_threads(n);
-  cv::setNumThreads(n);
-  if (auto f = reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-    f(n);
-}
-
 // -------------------------------------------------------------- stats ----
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -379,14 +244,11 @@ int main(int argc, char** argv) {
   whittle::configure_process(argv);  // OMP_WAIT_POLICY=PASSIVE unless set; mallopt
 
   Args args = parse(argc, argv);
-  std::vector<ModelSpec> models;
-  for (const auto& m : all_models())
-    if (args.models.empty() || std::find(args.models.begin(), args.models.end(), m.key) != args.models.end())
-      models.push_back(m);
+  const std::vector<ModelSpec> models = selected(all_models(), args.models);
 
   if (args.params_only) {
     for (const auto& m : models) {
-      Detector d = build(m);
+      Detector d = build_ssd(m);
       std::printf("%s %lld params, %lld priors\n", m.key.c_str(),
                   static_cast<long long>(parameter_count(d.graph)),
                   static_cast<long long>(prior_count(d)));
@@ -404,7 +266,7 @@ int main(int argc, char** argv) {
   const NmsOptions nms;  // score > 0.01, IoU 0.45, top 200 per class, 200 per image
 
   for (const ModelSpec& spec : models) {
-    Detector d = build(spec);
+    Detector d = build_ssd(spec);
     {
       char buf[256];
       std::snprintf(buf, sizeof buf, "- %s: %lld parameters, %lld priors, %zu feature maps",
@@ -489,7 +351,7 @@ int main(int argc, char** argv) {
                          TensorMap raw = run_whittle();
                          auto t0 = Clock::now();
                          auto dets = d.head->decode(raw, nms);
-                         decode_ms.push_back(ms_between(t0, Clock::now()));
+                         decode_ms.push_back(ms_since(t0));
                        }, {}});
       impls.push_back({"opencv", "OpenCV DNN (raw outputs)", [&] { run_opencv(); }, {}});
 
@@ -498,20 +360,12 @@ int main(int argc, char** argv) {
         std::cerr << "[" << spec.key << "] " << t << " thread(s): warm-up " << args.warmup
                   << ", timed " << runs << " x " << impls.size() << " implementations\n";
         for (auto& im : impls) im.ms.clear();
-        for (int i = 0; i < args.warmup; ++i)
-          for (auto& im : impls) im.run();
+        warm_up(impls, args.warmup);
         decode_ms.clear();
-        for (int i = 0; i < runs; ++i)
-          for (size_t j = 0; j < impls.size(); ++j) {
-            Impl& im = impls[(i + j) % impls.size()];
-            auto t0 = Clock::now();
-            im.run();
-            im.ms.push_back(ms_between(t0, Clock::now()));
-          }
+        time_round_robin(impls, runs);
         auto add = [&](const std::string& name, const std::vector<double>& ms) {
-          infer_rows.push_back({spec.key, spec.label, t, name, static_cast<int>(ms.size()),
-                                median(ms), *std::min_element(ms.begin(), ms.end()),
-                                *std::max_element(ms.begin(), ms.end())});
+          const TimeStats st = time_stats(ms);
+          infer_rows.push_back({spec.key, spec.label, t, name, static_cast<int>(ms.size()), st.median, st.min, st.max});
         };
         add(impls[0].name, impls[0].ms);
         add(impls[1].name, impls[1].ms);
@@ -537,7 +391,7 @@ int main(int argc, char** argv) {
                 << args.train_threads << " thread(s), warm-up " << warm << ", timed " << steps
                 << " steps\n";
       set_all_threads(args.train_threads);
-      Detector td = build(spec);  // fresh weights (the inference graph's BN was randomised)
+      Detector td = build_ssd(spec);  // fresh weights (the inference graph's BN was randomised)
       std::vector<NamedParameter> params = named_parameters(td.graph);
       Runner runner(td.graph, RunnerOptions{RunMode::Training});
       Optimizer opt(params, OptimizerOptions{});  // SGD, momentum 0.9
@@ -578,17 +432,7 @@ int main(int argc, char** argv) {
 
   // ------------------------------------------------------------- report ----
   std::printf("## bench_ssd\n\n");
-  std::printf("- date: %s (finished %s)\n", started.c_str(), now_string().c_str());
-  std::printf("- machine: %s, %d hardware threads (%s)\n", cpu_model().c_str(), hardware_threads(),
-              cpu_flags().c_str());
-  std::printf("- LibTorch %s (%s); %s\n", TORCH_VERSION,
-              at::get_parallel_info().find("OpenMP") != std::string::npos ? "OpenMP" : "native threads",
-              blas_name().c_str());
-  std::printf("- OpenCV %s, parallel framework %s\n", CV_VERSION, cv_parallel_framework().c_str());
-  const char* policy = std::getenv("OMP_WAIT_POLICY");
-  std::printf("- OMP_WAIT_POLICY=%s%s\n", policy ? policy : "(unset)",
-              whittle::wait_policy_set_by_whittle() ? " (set by whittle::configure_process)"
-                                                    : " (from the environment)");
+  print_machine_report(started);
   std::printf("- inference: batch 1, fp32, random N(0,1) input, warm-up %d per implementation, timed "
               "runs interleaved round-robin (start rotates); threads set in LibTorch, OpenCV and "
               "OpenBLAS alike. Decode: NmsOptions defaults (score > %.2f, IoU %.2f, top %d per "

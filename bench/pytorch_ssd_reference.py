@@ -91,7 +91,22 @@ NMS = dict(score_thresh=0.01, nms_thresh=0.45, topk_candidates=200, detections_p
 
 
 # ------------------------------------------------------------------ models ----
-class MobileNetV1SSDFeatures(nn.Module):
+class FeatureMaps(nn.Module):
+    """Backbone stages (self.features) then extra blocks (self.extra): each
+    one's output is a feature map, keyed "0", "1", ... as SSD expects."""
+
+    def forward(self, x):
+        out = []
+        for block in self.features:
+            x = block(x)
+            out.append(x)
+        for block in self.extra:
+            x = block(x)
+            out.append(x)
+        return OrderedDict((str(i), v) for i, v in enumerate(out))
+
+
+class MobileNetV1SSDFeatures(FeatureMaps):
     """Whittle's ssd_mobilenet_v1 backbone + extras (core/models/mobilenet_v1.cpp,
     core/models/ssd/ssd_mobilenet.cpp): MobileNetV1 features (3x3 s2 conv-BN-ReLU,
     13 depthwise-separable blocks, conv without bias + BN + ReLU each), maps from
@@ -137,18 +152,8 @@ class MobileNetV1SSDFeatures(nn.Module):
                 nn.init.constant_(m.bias, 0.0)
         self.out_channels = [c11, _make_divisible(1024 * width, 8)] + [depth(o) for _, o in self.EXTRAS]
 
-    def forward(self, x):
-        out = []
-        for block in self.features:
-            x = block(x)
-            out.append(x)
-        for block in self.extra:
-            x = block(x)
-            out.append(x)
-        return OrderedDict((str(i), v) for i, v in enumerate(out))
 
-
-class MobileNetV2SSDLiteFeatures(nn.Module):
+class MobileNetV2SSDLiteFeatures(FeatureMaps):
     """Whittle's ssdlite_mobilenet_v2 backbone + extras: torchvision's
     mobilenet_v2(width_mult).features split as torchvision's
     SSDLiteFeatureExtractorMobileNet splits MobileNetV3 (maps at the expansion
@@ -183,16 +188,6 @@ class MobileNetV2SSDLiteFeatures(nn.Module):
         self.out_channels = [f[c].conv[0].out_channels for c in cuts] + [last] + [
             depth(d) for d in (512, 256, 256, 128)
         ]
-
-    def forward(self, x):
-        out = []
-        for block in self.features:
-            x = block(x)
-            out.append(x)
-        for block in self.extra:
-            x = block(x)
-            out.append(x)
-        return OrderedDict((str(i), v) for i, v in enumerate(out))
 
 
 def linear_scales(maps, lo, hi):

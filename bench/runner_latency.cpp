@@ -15,27 +15,20 @@
 // opencv-clip (OpenCV on the export with ReLU6 rewritten to attribute Clips)
 // runs only when listed.
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <dlfcn.h>
-#include <torch/version.h>
 
 #include <opencv2/core.hpp>
-#include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <fstream>
 #include <functional>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "io/onnx_export.h"
 #include "models/zoo.h"
 #include "runtime/runner.h"
@@ -45,6 +38,7 @@
 #include "torch_nn_models.h"
 
 using namespace whittle;
+using namespace whittle::bench;
 
 namespace {
 
@@ -59,45 +53,28 @@ struct Args {
   std::vector<std::string> impls;
 };
 
-[[noreturn]] void usage(const char* argv0, const std::string& why) {
-  std::cerr << argv0 << ": " << why << "\nusage: " << argv0
-            << " [--runs N] [--warmup N] [--quick] [--net vgg16|mobilenet_v2] [--threads 1,2]\n"
-               "       [--impls whittle,fold-nchw,cl,plain,opencv,opencv-clip]   (torch::nn always runs)\n";
-  std::exit(2);
-}
-
 Args parse(int argc, char** argv) {
+  const std::string synopsis =
+      "[--runs N] [--warmup N] [--quick] [--net vgg16|mobilenet_v2] [--threads 1,2]\n"
+      "       [--impls whittle,fold-nchw,cl,plain,opencv,opencv-clip]   (torch::nn always runs)";
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(argv[0], s + " needs a value");
-      return argv[++i];
-    };
+  for (ArgReader in(argc, argv, synopsis); in.next();) {
+    const std::string& s = in.flag();
     if (s == "--runs") {
-      a.runs = std::atoi(value().c_str());
-      if (a.runs < 1) usage(argv[0], "--runs must be >= 1");
+      a.runs = in.int_value(1);
     } else if (s == "--warmup") {
-      a.warmup = std::atoi(value().c_str());
-      if (a.warmup < 0) usage(argv[0], "--warmup must be >= 0");
+      a.warmup = in.int_value(0);
     } else if (s == "--quick") {
       a.quick = true;
     } else if (s == "--net") {
-      a.nets = {value()};
-      if (a.nets[0] != "vgg16" && a.nets[0] != "mobilenet_v2") usage(argv[0], "unknown net");
+      a.nets = {in.value()};
+      if (a.nets[0] != "vgg16" && a.nets[0] != "mobilenet_v2") in.fail("unknown net");
     } else if (s == "--threads") {
-      a.threads.clear();
-      std::stringstream ss(value());
-      for (std::string t; std::getline(ss, t, ',');) a.threads.push_back(std::atoi(t.c_str()));
-      for (int t : a.threads)
-        if (t < 1) usage(argv[0], "--threads takes a list of positive counts");
+      a.threads = in.thread_counts();
     } else if (s == "--impls") {
-      std::stringstream ss(value());
-      for (std::string t; std::getline(ss, t, ',');) a.impls.push_back(t);
-    } else if (s == "-h" || s == "--help") {
-      usage(argv[0], "help");
+      a.impls = split_list(in.value());
     } else {
-      usage(argv[0], "unknown argument " + s);
+      in.reject();
     }
   }
   if (a.quick) {
@@ -107,94 +84,12 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-// ------------------------------------------------------------ machine ----
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-std::string cpu_flags() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string out;
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("flags", 0) == 0) {
-      std::istringstream words(line.substr(line.find(':') + 1));
-      std::vector<std::string> flags{std::istream_iterator<std::string>(words), {}};
-      for (const char* f : {"avx2", "avx512f", "avx512_vnni", "amx_tile"})
-        if (std::find(flags.begin(), flags.end(), f) != flags.end())
-          out += (out.empty() ? "" : ", ") + std::string(f);
-      break;
-    }
-  return out.empty() ? "no avx2/avx512" : out;
-}
-
-// "TBB (ver ...)" from OpenCV's build information.
-std::string cv_parallel_framework() {
-  std::istringstream info(cv::getBuildInformation());
-  for (std::string line; std::getline(info, line);)
-    if (auto at = line.find("Parallel framework:"); at != std::string::npos) {
-      std::string v = line.substr(at + 19);
-      return v.substr(v.find_first_not_of(' '));
-    }
-  return "unknown";
-}
-
-std::string now_string() {
-  std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&t));
-  return buf;
-}
-
-// OpenBLAS (Debian's libblas.so.3 alternative, used by LibTorch's Linear and
-// 1x1 convs that take the im2col path) has its own thread pool; it is set to
-// the same count as everything else. Absent with the reference BLAS.
-using SetBlasThreads = void (*)(int);
-using BlasConfig = char* (*)();
-SetBlasThreads openblas_set_threads() {
-  return reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-}
-std::string blas_name() {
-  auto config = reinterpret_cast<BlasConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
-  return config ? std::string(config()) : "reference BLAS (no OpenBLAS symbols)";
-}
-
-void set_all_threads(int n) {
-  set_threads(n);           // LibTorch intra-op (OpenMP) threads
-  cv::setNumThreads(n);     // OpenCV's parallel framework
-  if (auto f = openblas_set_threads()) f(n);
-}
-
-// ------------------------------------------------------------- models ----
-// The zoo builds identity BatchNorms (gamma 1, beta 0, mean 0, var 1). Give
-// them seeded non-trivial statistics so the output check also covers BN
-// folding; timing is unaffected.
-void randomize_batch_norm(Graph& g) {
-  at::manual_seed(7);
-  for (auto& n : g.nodes)
-    if (n.op == Op::BatchNorm2d) {
-      int64_t c = n.weight("weight").size(0);
-      n.weights["weight"] = at::rand({c}) * 0.5 + 0.75;
-      n.weights["bias"] = at::randn({c}) * 0.1;
-      n.weights["running_mean"] = at::randn({c}) * 0.1;
-      n.weights["running_var"] = at::rand({c}) * 0.5 + 0.75;
-    }
-}
-
 struct Impl {
   std::string key;
   std::string name;
   std::function<at::Tensor()> run;  // one batch-1 inference, returns the logits
   std::vector<double> ms;
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 struct Row {
   std::string net;
@@ -317,36 +212,20 @@ int main(int argc, char** argv) {
       std::cerr << "[" << net << "] " << t << " thread(s): warm-up " << args.warmup << ", timed "
                 << runs << " x " << impls.size() << " implementations\n";
       for (auto& im : impls) im.ms.clear();
-      for (int i = 0; i < args.warmup; ++i)
-        for (auto& im : impls) im.run();
-      for (int i = 0; i < runs; ++i)
-        for (size_t j = 0; j < impls.size(); ++j) {
-          Impl& im = impls[(i + j) % impls.size()];
-          auto t0 = std::chrono::steady_clock::now();
-          at::Tensor out = im.run();
-          auto t1 = std::chrono::steady_clock::now();
-          im.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-        }
+      warm_up(impls, args.warmup);
+      time_round_robin(impls, runs);
       double ref_med = median(impls[0].ms);
       for (auto& im : impls) {
-        double med = median(im.ms);
-        rows.push_back({net == "vgg16" ? "VGG16" : "MobileNetV2", t, im.name, med,
-                        *std::min_element(im.ms.begin(), im.ms.end()),
-                        *std::max_element(im.ms.begin(), im.ms.end()), med / ref_med, runs});
+        const TimeStats st = time_stats(im.ms);
+        rows.push_back({net == "vgg16" ? "VGG16" : "MobileNetV2", t, im.name, st.median, st.min, st.max,
+                        st.median / ref_med, runs});
       }
     }
   }
 
   // ------------------------------------------------------------- report ----
   std::printf("## bench_runner_latency\n\n");
-  std::printf("- date: %s (finished %s)\n", started.c_str(), now_string().c_str());
-  std::printf("- machine: %s, %d hardware threads (%s)\n", cpu_model().c_str(), hardware_threads(),
-              cpu_flags().c_str());
-  std::printf("- LibTorch %s (%s); %s\n", TORCH_VERSION, at::get_parallel_info().find("OpenMP") != std::string::npos ? "OpenMP" : "native threads",
-              blas_name().c_str());
-  std::printf("- OpenCV %s, parallel framework %s\n", CV_VERSION, cv_parallel_framework().c_str());
-  std::printf("- OMP_WAIT_POLICY=%s%s\n", std::getenv("OMP_WAIT_POLICY"),
-              whittle::wait_policy_set_by_whittle() ? " (set by whittle::configure_process)" : " (from the environment)");
+  print_machine_report(started);
   std::printf("- input 1x3x224x224 fp32, batch 1; warm-up %d per implementation; timed runs "
               "interleaved round-robin (start rotates); threads set in LibTorch, OpenCV and "
               "OpenBLAS alike\n\n", args.warmup);

@@ -42,15 +42,7 @@ at::Tensor ImageDetector::preprocess(const cv::Mat& bgr, ImageGeometry& geometry
 TensorMap ImageDetector::forward(const at::Tensor& input) { return runner_.run({{input_, input}}); }
 
 std::vector<ScoredBox> ImageDetector::decode(const TensorMap& raw, const ImageGeometry& geometry) const {
-  TensorMap head_inputs;
-  for (const auto& name : detector_.head->output_names()) {
-    auto it = raw.find(name);
-    if (it == raw.end())
-      throw Error("detect: the graph has no output '" + name + "' that the " +
-                  detector_.head->family() + " head reads");
-    head_inputs[name] = it->second;
-  }
-  std::vector<ScoredBox> dets = detector_.head->decode(head_inputs, nms_).at(0);
+  std::vector<ScoredBox> dets = detector_.head->decode(head_inputs(*detector_.head, raw, "detect"), nms_).at(0);
   for (ScoredBox& d : dets) {
     const BoxF b = map_normalized_box_to_original({d.x1, d.y1, d.x2, d.y2}, geometry);
     d.x1 = b[0], d.y1 = b[1], d.x2 = b[2], d.y2 = b[3];

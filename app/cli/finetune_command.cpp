@@ -8,7 +8,6 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
-#include "cli/progress_bar.h"
 #include "cli/train_options.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
@@ -72,46 +71,18 @@ void run_finetune(FinetuneOptions& o) {
   out << "; " << o.flags.optimizer << ", " << o.flags.schedule << " lr " << general_number(t.lr) << ", batch "
       << t.batch_size << ", " << t.epochs << " epochs\n";
 
-  const fs::path folder = fs::path(o.out).parent_path();
-  if (!folder.empty()) fs::create_directories(folder);
-  const fs::file_time_type before = modified(o.out);
-  ProgressBar progress("finetune", out);
-  TrainResult result;
-  {
-    CancelOnInterrupt interrupt(progress);
-    try {
-      result = train_detector(detector, data.train, data.val ? &*data.val : nullptr, t, progress);
-    } catch (const Cancelled&) {
-      progress.clear();
-      throw CommandExit(130, interrupted_message(o.out, t.epochs, t.resume, before));
-    }
-  }
-  progress.clear();
-
+  const TrainResult result = train_with_progress(detector, data, t, "finetune", out);
   if (o.json) {
     nlohmann::ordered_json j;
     j["out"] = o.out;
     j["model"] = o.model;
     j["teacher"] = teacher ? nlohmann::ordered_json(o.teacher) : nlohmann::ordered_json();
     j["distill"] = teacher ? number_or_null(o.distill) : nlohmann::ordered_json();
-    j["epochs"] = result.epochs_done;
-    j["global_step"] = result.global_step;
-    j["metric"] = o.flags.metric;
-    j["best_map"] = number_or_null(result.best_map);
-    j["best_epoch"] = result.best_epoch;
-    j["seconds"] = result.seconds;
-    j["curve"] = curve_json(result);
+    add_train_json(j, result, o.flags.metric);
     std::cout << j.dump(2) << '\n';
     return;
   }
-  std::cout << '\n' << curve_table(result) << '\n';
-  if (result.best_epoch > 0)
-    std::cout << "best val mAP " << fixed(result.best_map, 4, "-") << " (" << o.flags.metric << ") at epoch "
-              << result.best_epoch << "; ";
-  else
-    std::cout << "not validated; ";
-  std::cout << "wrote " << o.out << " after epoch " << result.epochs_done << " ("
-            << with_commas(result.global_step) << " steps, " << fixed(result.seconds, 1, "-") << " s)\n";
+  print_train_report(result, o.flags.metric, o.out);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,10 +15,8 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
-#include "data/loader.h"
-#include "data/voc_reader.h"
-#include "eval/evaluate_detector.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "io/onnx_export.h"
@@ -29,6 +26,7 @@
 #include "prune/importance.h"
 #include "prune/latency_planner.h"
 #include "prune/latency_table.h"
+#include "prune/number_text.h"
 #include "prune/planners.h"
 #include "prune/pruning_plan.h"
 #include "prune/surgery.h"
@@ -37,13 +35,6 @@
 
 namespace whittle::cli {
 namespace {
-
-// A ratio as a person writes it: 0.3, not 0.300000.
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
 
 struct PruneOptions {
   std::string model;
@@ -95,68 +86,6 @@ LoadedModel load_model(const std::string& path) {
   }
   m.graph = std::move(graph);
   return m;
-}
-
-// The first `images` images of the data set, preprocessed as eval does, as
-// importance batches; for a detector the loss is its head's training loss
-// against each batch's boxes (as the trainer computes it).
-ImportanceData read_importance_data(const PruneOptions& o, const LoadedModel& model, std::ostream& log,
-                                    size_t& images) {
-  if (model.graph.inputs.size() != 1)
-    throw Error("prune: --data needs a model with one input, this one has " +
-                std::to_string(model.graph.inputs.size()));
-  Preprocess preprocess;
-  if (model.detector) {
-    preprocess = model.detector->preprocess;
-  } else {
-    const Shape& shape = model.graph.inputs[0].shape;
-    if (shape.size() != 4 || shape[1] != 3 || shape[2] != shape[3])
-      throw Error("prune: --data needs a square RGB input [N, 3, S, S], the model's is " +
-                  format_shape(shape));
-    preprocess.input_size = shape[2];
-  }
-  VocReadOptions read;
-  read.sets = {o.set};
-  if (model.detector) read.classes = model.detector->classes;
-  Dataset data = read_voc(o.data, read);
-  if (data.images.empty()) throw Error("prune: " + o.data + " (set " + o.set + ") has no images");
-  if (static_cast<int>(data.images.size()) > o.images) data.images.resize(static_cast<size_t>(o.images));
-
-  LoaderOptions lo;
-  lo.transform = preprocess.letterbox ? LoaderTransform::Letterbox : LoaderTransform::Resize;
-  lo.size = static_cast<int>(preprocess.input_size);
-  lo.batch_size = o.batch;
-  lo.workers = 2;
-  lo.prefetch = 3;
-  DetectionLoader loader(data, lo);
-
-  auto targets = std::make_shared<std::vector<std::vector<Target>>>();
-  ImportanceData result;
-  const std::string input = model.graph.inputs[0].name;
-  while (std::optional<Batch> batch = loader.next()) {
-    result.batches.push_back({{input, normalize_images(batch->images, preprocess)}});
-    std::vector<Target> t(batch->boxes.size());
-    for (size_t i = 0; i < t.size(); ++i) t[i] = {batch->boxes[i], batch->labels[i]};
-    targets->push_back(std::move(t));
-  }
-  images = data.images.size();
-  log << "importance data: " << data.images.size() << " images of " << o.data << " (set " << o.set
-      << "), " << result.batches.size() << " batches\n";
-  if (model.detector) {
-    const std::shared_ptr<const Head> head = model.detector->head;
-    result.loss = [head, targets](const TensorMap& outputs, size_t batch) {
-      TensorMap raw;
-      for (const auto& name : head->output_names()) {
-        auto it = outputs.find(name);
-        if (it == outputs.end())
-          throw Error("prune: the graph has no output '" + name + "' that the " + head->family() +
-                      " head reads");
-        raw[name] = it->second;
-      }
-      return head->loss(raw, targets->at(batch)).total;
-    };
-  }
-  return result;
 }
 
 std::string method_text(const PruneOptions& o) {
@@ -269,7 +198,9 @@ void run_prune(const PruneOptions& o) {
   std::optional<ImportanceData> data;
   size_t images = 0;
   if (needs_scores) {
-    if (needs_data) data = read_importance_data(o, model, log, images);
+    if (needs_data)
+      data = read_importance_data(model.graph, model.detector ? &*model.detector : nullptr,
+                                  {o.data, o.set, o.images, o.batch}, "prune", log, &images);
     scores = channel_importance(model.graph, groups, importance, data ? &*data : nullptr);
   }
   // The latency table, for --target-latency and --latency.

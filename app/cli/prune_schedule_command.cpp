@@ -10,6 +10,7 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
 #include "cli/train_options.h"
 #include "eval/evaluate_detector.h"
@@ -35,6 +36,7 @@ struct ScheduleOptions {
   std::string val_set = "test";
   std::string criterion = "l1";
   std::string aggregate = "sum";
+  int score_images = 64;
   double target_macs = 0;
   int steps = 0;
   int epochs_per_step = 1;
@@ -96,18 +98,22 @@ void run_prune_schedule(ScheduleOptions& o) {
   if (o.epochs_per_step < 0) throw Error("prune-schedule: --epochs-per-step must be >= 0");
   if (o.round < 1) throw Error("prune-schedule: --round must be >= 1");
   if (!(o.distill >= 0)) throw Error("prune-schedule: --distill must be >= 0");
+  if (o.score_images < 1) throw Error("prune-schedule: --score-images must be >= 1");
   ImportanceOptions importance;
   importance.criterion = parse_criterion(o.criterion);
   importance.aggregation = parse_aggregation(o.aggregate);
-  if (criterion_needs_data(importance.criterion))
-    throw Error("prune-schedule: criterion '" + o.criterion +
-                "' scores channels on images, which this command does not feed; use l1, l2, bn, fpgm or random");
   resolve_train_flags(o.flags, "prune-schedule");
   std::ostream& log = o.json ? std::cerr : std::cout;
 
   const Detector original = load_detector_file(o.model);
   const bool validate = !o.val_set.empty();
   const TrainData data = read_train_data(o.data, o.set, o.val_set, original.classes, validate);
+  // taylor and apoz: one set of images for every step (pruning keeps the
+  // head's outputs, so the original's loss reads every step's graph).
+  std::optional<ImportanceData> scoring;
+  if (criterion_needs_data(importance.criterion))
+    scoring = read_importance_data(original.graph, &original,
+                                   {o.data, o.set, o.score_images, o.flags.train.batch_size}, "prune-schedule", log);
   fs::create_directories(o.out);
   const std::string schedule_path = (fs::path(o.out) / "schedule.json").string();
 
@@ -144,7 +150,8 @@ void run_prune_schedule(ScheduleOptions& o) {
       const int64_t now = compute_cost(current.graph).macs;
       if (now > r.target_macs) {
         const ChannelGroups groups = channel_groups(current.graph);
-        const GroupScores scores = channel_importance(current.graph, groups, importance);
+        const GroupScores scores =
+            channel_importance(current.graph, groups, importance, scoring ? &*scoring : nullptr);
         PlannerOptions planner;
         planner.round_to = o.round;
         const PruningPlan plan = plan_target_macs(current.graph, groups, scores,
@@ -228,7 +235,9 @@ void add_prune_schedule_command(CLI::App& app) {
   cmd->add_option("--set", o->set, "fine-tuning image set (ImageSets/Main/<set>.txt)")->capture_default_str();
   cmd->add_option("--val-set", o->val_set, "image set each step's mAP is measured on (\"\": none)")
       ->capture_default_str();
-  cmd->add_option("--criterion", o->criterion, "channel importance: l1, l2, bn, fpgm or random")
+  cmd->add_option("--criterion", o->criterion, "channel importance: l1, l2, bn, fpgm, taylor, apoz or random")
+      ->capture_default_str();
+  cmd->add_option("--score-images", o->score_images, "images of --set taylor and apoz score channels on (its first)")
       ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
       ->capture_default_str();

@@ -1,7 +1,6 @@
 #include "cli/sensitivity_command.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -9,12 +8,14 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "prune/channel_groups.h"
 #include "prune/importance.h"
+#include "prune/number_text.h"
 #include "prune/pruning_plan.h"
 #include "prune/sensitivity.h"
 #include "prune/sensitivity_planner.h"
@@ -23,12 +24,6 @@ namespace whittle::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
 
 struct SensitivityCommandOptions {
   std::string model;
@@ -39,6 +34,8 @@ struct SensitivityCommandOptions {
   std::string criterion = "l1";
   std::string aggregate = "sum";
   uint64_t seed = 1;
+  std::string score_set = "train";
+  int score_images = 64;
   std::vector<std::string> groups;
   int64_t round = 1;
   int batch = 8;
@@ -96,16 +93,23 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
   if (o.images < 0) throw Error("sensitivity: --images must be >= 0 (0: the whole set)");
   if (o.batch < 1) throw Error("sensitivity: --batch must be >= 1");
   if (o.round < 1) throw Error("sensitivity: --round must be >= 1");
+  if (o.score_images < 1) throw Error("sensitivity: --score-images must be >= 1");
   ImportanceOptions importance;
   importance.criterion = parse_criterion(o.criterion);
   importance.aggregation = parse_aggregation(o.aggregate);
   importance.seed = o.seed;
-  if (criterion_needs_data(importance.criterion))
-    throw Error("sensitivity: criterion '" + o.criterion +
-                "' scores channels on images, which this command does not feed; use l1, l2, bn, fpgm or random");
   std::ostream& log = o.json ? std::cerr : std::cout;
 
   const Detector detector = load_detector_file(o.model);
+  // taylor and apoz score channels on images: the scan's criterion, or (with
+  // --from) the criterion the scan was made with, for the plan.
+  std::optional<ImportanceData> importance_data;
+  auto read_scoring_data = [&] {
+    if (!importance_data)
+      importance_data = read_importance_data(detector.graph, &detector,
+                                             {o.data, o.score_set, o.score_images, o.batch}, "sensitivity", log);
+    return &*importance_data;
+  };
   SensitivityResult result;
   if (scan) {
     SensitivityOptions so;
@@ -123,13 +127,14 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
     read.classes = detector.classes;
     const Dataset data = read_voc(o.data, read);
     if (data.images.empty()) throw Error("sensitivity: " + o.data + " (set " + o.set + ") has no images");
+    const ImportanceData* scoring = criterion_needs_data(importance.criterion) ? read_scoring_data() : nullptr;
     const fs::path folder = fs::path(o.out).parent_path();
     if (!folder.empty()) fs::create_directories(folder);
     ProgressBar progress("sensitivity", log);
     {
       CancelOnInterrupt interrupt(progress);
       try {
-        result = analyze_sensitivity(detector, data, so, progress);
+        result = analyze_sensitivity(detector, data, so, progress, scoring);
       } catch (const Cancelled&) {
         progress.clear();
         throw CommandExit(130, "sensitivity scan interrupted; nothing was written");
@@ -151,10 +156,13 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
   // The plan picks channels as the scan did: its criterion and rounding.
   ImportanceOptions plan_importance = importance;
   plan_importance.criterion = parse_criterion(result.criterion);
-  if (criterion_needs_data(plan_importance.criterion))
-    throw Error("sensitivity: the scan used criterion '" + result.criterion + "', which needs images to plan with");
+  const bool needs_data = criterion_needs_data(plan_importance.criterion);
+  if (needs_data && o.data.empty())
+    throw Error("sensitivity: the scan used criterion '" + result.criterion +
+                "', which scores channels on images: give --data DIR to plan with it");
   const ChannelGroups groups = channel_groups(detector.graph);
-  const GroupScores scores = channel_importance(detector.graph, groups, plan_importance);
+  const GroupScores scores =
+      channel_importance(detector.graph, groups, plan_importance, needs_data ? read_scoring_data() : nullptr);
   PlannerOptions planner;
   planner.round_to = result.round_to;
   SensitivityPlanReport report;
@@ -180,11 +188,14 @@ void add_sensitivity_command(CLI::App& app) {
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--images", o->images, "images evaluated: the set's first N (0: all)")->capture_default_str();
-  cmd->add_option("--criterion", o->criterion, "which channels go first: l1, l2, bn, fpgm or random")
+  cmd->add_option("--criterion", o->criterion, "which channels go first: l1, l2, bn, fpgm, taylor, apoz or random")
       ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
+  cmd->add_option("--score-set", o->score_set, "image set taylor and apoz score channels on")->capture_default_str();
+  cmd->add_option("--score-images", o->score_images, "images taylor and apoz score channels on (the set's first)")
+      ->capture_default_str();
   cmd->add_option("--groups", o->groups, "scan only these groups (names as `groups` lists them)")->delimiter(',');
   cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
       ->capture_default_str();

@@ -10,7 +10,6 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
-#include "cli/progress_bar.h"
 #include "cli/train_options.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
@@ -35,24 +34,11 @@ struct TrainCommandOptions {
   TrainFlags flags;  // flags.train: the trainer's options
 };
 
-// Ctrl-C: say what is on disk now.
-std::string cancelled_message(const TrainCommandOptions& o, fs::file_time_type before) {
-  return interrupted_message(o.out, o.flags.train.epochs, o.flags.train.resume, before);
-}
-
-void print_curve(const TrainResult& r) { std::cout << '\n' << curve_table(r) << '\n'; }
-
 void print_json(const TrainCommandOptions& o, const TrainResult& r, const std::string& model) {
   nlohmann::ordered_json j;
   j["out"] = o.out;
   j["model"] = model;
-  j["epochs"] = r.epochs_done;
-  j["global_step"] = r.global_step;
-  j["metric"] = o.flags.metric;
-  j["best_map"] = number_or_null(r.best_map);
-  j["best_epoch"] = r.best_epoch;
-  j["seconds"] = r.seconds;
-  j["curve"] = curve_json(r);
+  add_train_json(j, r, o.flags.metric);
   std::cout << j.dump(2) << '\n';
 }
 
@@ -88,12 +74,14 @@ void run_train(TrainCommandOptions& o) {
     detector = o.source.load(read.classes);
   }
   read.sets = {o.set};
-  const Dataset train = read_voc(o.data, read);
-  std::optional<Dataset> val;
+  TrainData data;
+  data.train = read_voc(o.data, read);
   if (validate) {
     read.sets = {o.val_set};
-    val = read_voc(o.data, read);
+    data.val = read_voc(o.data, read);
   }
+  const Dataset& train = data.train;
+  const std::optional<Dataset>& val = data.val;
 
   if (!o.init.empty()) {
     if (t.resume) {
@@ -119,35 +107,12 @@ void run_train(TrainCommandOptions& o) {
   out << "; " << o.flags.optimizer << ", " << o.flags.schedule << " lr " << general_number(t.lr) << ", batch "
       << t.batch_size << ", " << t.epochs << " epochs, " << t.threads << " threads\n";
 
-  const fs::path folder = fs::path(o.out).parent_path();
-  if (!folder.empty()) fs::create_directories(folder);
-  const fs::file_time_type before = modified(o.out);
-
-  ProgressBar progress("train", out);
-  TrainResult result;
-  {
-    CancelOnInterrupt interrupt(progress);
-    try {
-      result = train_detector(detector, train, val ? &*val : nullptr, t, progress);
-    } catch (const Cancelled&) {
-      progress.clear();
-      throw CommandExit(130, cancelled_message(o, before));
-    }
-  }
-  progress.clear();
-
+  const TrainResult result = train_with_progress(detector, data, t, "train", out);
   if (o.json) {
     print_json(o, result, o.source.describe());
     return;
   }
-  print_curve(result);
-  if (result.best_epoch > 0)
-    std::cout << "best val mAP " << fixed(result.best_map, 4, "-") << " (" << o.flags.metric << ") at epoch "
-              << result.best_epoch << "; ";
-  else
-    std::cout << "not validated; ";
-  std::cout << "wrote " << o.out << " after epoch " << result.epochs_done << " ("
-            << with_commas(result.global_step) << " steps, " << fixed(result.seconds, 1, "-") << " s)\n";
+  print_train_report(result, o.flags.metric, o.out);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "cli/train_options.h"
 
 #include <cstdio>
+#include <iostream>
 
 #include "cli/format.h"
+#include "cli/progress_bar.h"
 #include "data/voc_reader.h"
 #include "graph/error.h"
 #include "train/checkpoint.h"
@@ -117,6 +119,49 @@ TrainData read_train_data(const std::string& root, const std::string& set, const
     d.val = read_voc(root, read);
   }
   return d;
+}
+
+TrainResult train_with_progress(Detector& detector, const TrainData& data, const TrainOptions& options,
+                                const std::string& command, std::ostream& log) {
+  namespace fs = std::filesystem;
+  const std::string& out = options.checkpoint;
+  const fs::path folder = fs::path(out).parent_path();
+  if (!folder.empty()) fs::create_directories(folder);
+  const fs::file_time_type before = modified(out);
+  ProgressBar progress(command, log);
+  TrainResult result;
+  {
+    CancelOnInterrupt interrupt(progress);
+    try {
+      result = train_detector(detector, data.train, data.val ? &*data.val : nullptr, options, progress);
+    } catch (const Cancelled&) {
+      progress.clear();
+      throw CommandExit(130, interrupted_message(out, options.epochs, options.resume, before));
+    }
+  }
+  progress.clear();
+  return result;
+}
+
+void print_train_report(const TrainResult& r, const std::string& metric, const std::string& out) {
+  std::cout << '\n' << curve_table(r) << '\n';
+  if (r.best_epoch > 0)
+    std::cout << "best val mAP " << fixed(r.best_map, 4, "-") << " (" << metric << ") at epoch " << r.best_epoch
+              << "; ";
+  else
+    std::cout << "not validated; ";
+  std::cout << "wrote " << out << " after epoch " << r.epochs_done << " (" << with_commas(r.global_step)
+            << " steps, " << fixed(r.seconds, 1, "-") << " s)\n";
+}
+
+void add_train_json(nlohmann::ordered_json& j, const TrainResult& r, const std::string& metric) {
+  j["epochs"] = r.epochs_done;
+  j["global_step"] = r.global_step;
+  j["metric"] = metric;
+  j["best_map"] = number_or_null(r.best_map);
+  j["best_epoch"] = r.best_epoch;
+  j["seconds"] = r.seconds;
+  j["curve"] = curve_json(r);
 }
 
 }  // namespace whittle::cli

@@ -3,6 +3,7 @@
 // rate, seed, optimizer, schedule, clipping, loader workers, augmentation,
 // validation. One registration, so the commands cannot drift apart.
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,5 +59,19 @@ struct TrainData {
 };
 TrainData read_train_data(const std::string& root, const std::string& set, const std::string& val_set,
                           const std::vector<std::string>& classes, bool validate);
+
+// train_detector with a progress bar labelled `command` (lines to `log`),
+// the folder of options.checkpoint made first. Ctrl-C ends the command with
+// status 130 and interrupted_message.
+TrainResult train_with_progress(Detector& detector, const TrainData& data, const TrainOptions& options,
+                                const std::string& command, std::ostream& log);
+
+// The report's end on stdout: the learning curve table, then "best val mAP
+// M (metric) at epoch K; " (or "not validated; ") and "wrote <out> after
+// epoch E (S steps, T s)".
+void print_train_report(const TrainResult& result, const std::string& metric, const std::string& out);
+// The JSON summary's training fields, in this order: epochs, global_step,
+// metric, best_map, best_epoch, seconds, curve.
+void add_train_json(nlohmann::ordered_json& j, const TrainResult& result, const std::string& metric);
 
 }  // namespace whittle::cli

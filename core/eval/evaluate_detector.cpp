@@ -45,6 +45,54 @@ Box to_original_voc_box(float x1, float y1, float x2, float y2, const ImageGeome
   return b;
 }
 
+std::vector<int> dataset_label_map(const Detector& detector, const Dataset& data) {
+  std::vector<int> label_map;
+  if (!detector.classes.empty()) {
+    std::map<std::string, int> index;
+    for (size_t i = 0; i < data.classes.size(); ++i) index[data.classes[i]] = static_cast<int>(i);
+    for (const auto& name : detector.classes) {
+      auto it = index.find(name);
+      label_map.push_back(it == index.end() ? -1 : it->second);
+    }
+  } else {
+    for (int64_t i = 0; i < detector.head->num_classes(); ++i)
+      label_map.push_back(i < static_cast<int64_t>(data.classes.size()) ? static_cast<int>(i) : -1);
+  }
+  return label_map;
+}
+
+LoaderOptions eval_loader_options(const Detector& detector, const EvalOptions& options) {
+  LoaderOptions lo;
+  lo.transform = detector.preprocess.letterbox ? LoaderTransform::Letterbox : LoaderTransform::Resize;
+  lo.size = static_cast<int>(detector.preprocess.input_size);
+  lo.batch_size = std::max(options.batch_size, 1);
+  lo.shuffle = false;
+  lo.workers = std::max(options.workers, 0);
+  lo.prefetch = std::max(lo.workers, 1) + 1;
+  return lo;
+}
+
+void append_detections(const std::vector<std::vector<ScoredBox>>& per_image, const Batch& batch,
+                       const std::vector<int>& label_map, std::vector<Detection>& out) {
+  if (per_image.size() != batch.image_ids.size())
+    throw Error("evaluate_detector: the head decoded " + std::to_string(per_image.size()) +
+                " images of a batch of " + std::to_string(batch.image_ids.size()));
+  for (size_t i = 0; i < per_image.size(); ++i) {
+    for (const ScoredBox& s : per_image[i]) {
+      if (s.label < 0 || s.label >= static_cast<int>(label_map.size()))
+        throw Error("evaluate_detector: the head gave label " + std::to_string(s.label) +
+                    " (the model has " + std::to_string(label_map.size()) + " classes)");
+      if (label_map[s.label] < 0) continue;
+      Detection d;
+      d.image_id = batch.image_ids[i];
+      d.label = label_map[s.label];
+      d.score = s.score;
+      d.box = to_original_voc_box(s.x1, s.y1, s.x2, s.y2, batch.geometries[i]);
+      out.push_back(d);
+    }
+  }
+}
+
 EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
                              const EvalOptions& options, Progress& progress) {
   if (!detector.head) throw Error("evaluate_detector: the detector has no head");
@@ -54,34 +102,11 @@ EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMe
     throw Error("evaluate_detector: the graph must have exactly one input, it has " +
                 std::to_string(graph.inputs.size()));
 
-  // Detector label -> data set label (-1: class not in the data set).
-  std::vector<int> label_map;
-  const int64_t num_classes = detector.head->num_classes();
-  if (!detector.classes.empty()) {
-    std::map<std::string, int> index;
-    for (size_t i = 0; i < data.classes.size(); ++i) index[data.classes[i]] = static_cast<int>(i);
-    for (const auto& name : detector.classes) {
-      auto it = index.find(name);
-      label_map.push_back(it == index.end() ? -1 : it->second);
-    }
-  } else {
-    for (int64_t i = 0; i < num_classes; ++i)
-      label_map.push_back(i < static_cast<int64_t>(data.classes.size()) ? static_cast<int>(i) : -1);
-  }
-
+  const std::vector<int> label_map = dataset_label_map(detector, data);
   const Clock::time_point start = Clock::now();
-  LoaderOptions lo;
-  lo.transform = detector.preprocess.letterbox ? LoaderTransform::Letterbox : LoaderTransform::Resize;
-  lo.size = static_cast<int>(detector.preprocess.input_size);
-  lo.batch_size = std::max(options.batch_size, 1);
-  lo.shuffle = false;
-  lo.workers = std::max(options.workers, 0);
-  lo.prefetch = std::max(lo.workers, 1) + 1;
-  DetectionLoader loader(data, lo);
-
+  DetectionLoader loader(data, eval_loader_options(detector, options));
   Runner runner(graph, RunnerOptions{});
   const std::string input = graph.inputs[0].name;
-  const std::vector<std::string> outputs = detector.head->output_names();
 
   EvalResult result;
   double model_seconds = 0;
@@ -92,33 +117,10 @@ EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMe
     std::optional<Batch> batch = loader.next();
     if (!batch) break;
     const Clock::time_point t0 = Clock::now();
-    TensorMap raw = runner.run({{input, normalize_images(batch->images, detector.preprocess)}});
-    TensorMap head_inputs;
-    for (const auto& name : outputs) {
-      auto it = raw.find(name);
-      if (it == raw.end()) throw Error("evaluate_detector: the graph has no output '" + name + "' that the " +
-                                       detector.head->family() + " head reads");
-      head_inputs[name] = it->second;
-    }
-    const auto per_image = detector.head->decode(head_inputs, options.nms);
+    const TensorMap raw = runner.run({{input, normalize_images(batch->images, detector.preprocess)}});
+    const auto per_image = detector.head->decode(head_inputs(*detector.head, raw, "evaluate_detector"), options.nms);
     model_seconds += seconds_since(t0);
-    if (per_image.size() != batch->image_ids.size())
-      throw Error("evaluate_detector: the head decoded " + std::to_string(per_image.size()) +
-                  " images of a batch of " + std::to_string(batch->image_ids.size()));
-    for (size_t i = 0; i < per_image.size(); ++i) {
-      for (const ScoredBox& s : per_image[i]) {
-        if (s.label < 0 || s.label >= static_cast<int>(label_map.size()))
-          throw Error("evaluate_detector: the head gave label " + std::to_string(s.label) +
-                      " (the model has " + std::to_string(label_map.size()) + " classes)");
-        if (label_map[s.label] < 0) continue;
-        Detection d;
-        d.image_id = batch->image_ids[i];
-        d.label = label_map[s.label];
-        d.score = s.score;
-        d.box = to_original_voc_box(s.x1, s.y1, s.x2, s.y2, batch->geometries[i]);
-        result.detections.push_back(d);
-      }
-    }
+    append_detections(per_image, *batch, label_map, result.detections);
     result.images += static_cast<int>(batch->image_ids.size());
     progress.report(static_cast<double>(result.images) / static_cast<double>(total),
                     "evaluating " + std::to_string(result.images) + "/" + std::to_string(total) +

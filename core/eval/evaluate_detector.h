@@ -10,6 +10,7 @@
 
 #include "data/dataset.h"
 #include "data/letterbox.h"
+#include "data/loader.h"
 #include "eval/detection.h"
 #include "eval/voc_ap.h"
 #include "jobs/progress.h"
@@ -40,6 +41,23 @@ struct EvalResult {
 // not have exactly one input.
 EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
                              const EvalOptions& options, Progress& progress);
+
+// The steps of evaluate_detector, public for scans that run the graph their
+// own way (prune/sensitivity.h):
+//
+// Detector label -> data set label (-1: a class the data set lacks), as
+// evaluate_detector maps them (see above).
+std::vector<int> dataset_label_map(const Detector& detector, const Dataset& data);
+// The loader evaluate_detector reads `data` with: the detector's transform
+// (resize or letterbox) and size, in order, options' batch size and workers.
+LoaderOptions eval_loader_options(const Detector& detector, const EvalOptions& options);
+// Appends the decoded detections of one batch (head.decode's, one list per
+// image of `batch`) to `out` as the eval's records: labels through
+// `label_map` (-1: dropped), boxes to the original image (to_original_voc_box).
+// Throws Error when the image count differs from the batch's or a label is
+// outside label_map.
+void append_detections(const std::vector<std::vector<ScoredBox>>& per_image, const Batch& batch,
+                       const std::vector<int>& label_map, std::vector<Detection>& out);
 
 // (x - mean) / std per channel of float RGB images [B, 3, S, S] in [0, 1],
 // with the detector's preprocessing; checks the size is input_size.

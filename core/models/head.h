@@ -52,4 +52,9 @@ class Head {
   virtual std::map<std::string, std::string> metadata() const = 0;
 };
 
+// The graph outputs `head` reads, picked from `raw` (a Runner's outputs).
+// Throws whittle::Error "<who>: the graph has no output 'x' that the ssd head
+// reads" when one is missing.
+TensorMap head_inputs(const Head& head, const TensorMap& raw, const std::string& who);
+
 }  // namespace whittle

@@ -24,6 +24,18 @@ const char* channel_role_name(ChannelRole role) {
   return "?";
 }
 
+WidthEffect width_effect(const ChannelMember& member) {
+  switch (member.role) {
+    case ChannelRole::Filters:
+    case ChannelRole::Depthwise: return {WidthEffect::Out, 1};
+    case ChannelRole::ConvInput: return {WidthEffect::In, 1};
+    case ChannelRole::LinearInput: return {WidthEffect::In, member.block};
+    case ChannelRole::Norm:
+    case ChannelRole::PassThrough: break;
+  }
+  return {};
+}
+
 std::vector<std::string> ChannelGroup::filter_nodes() const {
   std::vector<std::string> nodes;
   for (const auto& m : members)

@@ -53,6 +53,17 @@ struct ChannelMember {
   int64_t block = 1;  // LinearInput: columns per channel (H * W before Flatten)
 };
 
+// Which width of its Conv2d/Linear a member narrows, and by how many node
+// channels per group channel: Filters and Depthwise the outputs (1),
+// ConvInput the inputs (1), LinearInput the inputs (block); Norm and
+// PassThrough none. What the planners' and the latency table's cost models
+// count.
+struct WidthEffect {
+  enum Axis { None, Out, In } axis = None;
+  int64_t per_channel = 0;
+};
+WidthEffect width_effect(const ChannelMember& member);
+
 struct ChannelGroup {
   int id = 0;              // index in ChannelGroups::groups
   std::string name;        // the first Filters member's node (else the first member's)

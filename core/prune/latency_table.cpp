@@ -20,7 +20,9 @@
 #include "graph/error.h"
 #include "graph/shape_inference.h"
 #include "io/atomic_file.h"
+#include "io/fnv1a.h"
 #include "jobs/progress.h"
+#include "prune/number_text.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
 
@@ -31,21 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kFormat = "whittle.latency/1";
-
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
-
-uint64_t fnv1a(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 int resolved_threads(int threads) { return threads <= 0 ? hardware_threads() : threads; }
 
@@ -111,6 +98,14 @@ bool is_depthwise(const Node& n) {
   const int64_t groups = n.attrs.get_int("groups", 1);
   const at::Tensor& w = n.weight("weight");
   return n.op == Op::Conv2d && groups > 1 && w.size(1) == 1 && w.size(0) == groups;
+}
+
+// The table's entry for a Conv2d/Linear node of its graph (or a pruned
+// version of it); throws naming the node when the table has none.
+const LatencyEntry& table_entry(const LatencyTable& table, const Node& n) {
+  const LatencyEntry* e = table.find(n.name);
+  if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
+  return *e;
 }
 
 // (in, out) of a Conv2d or Linear node at its current width.
@@ -275,7 +270,7 @@ std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& opt
   }
   for (const auto& out : graph.outputs) s << "output " << out << '\n';
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(s.str())));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(s.str())));
   return buf;
 }
 
@@ -305,8 +300,9 @@ LatencyTable measure_latency_table(const Graph& graph, const LatencyTableOptions
   for (const auto& g : groups.groups) {
     if (!g.prunable) continue;
     for (const auto& m : g.members) {
-      if (m.role == ChannelRole::Filters || m.role == ChannelRole::Depthwise) out_varies.insert(m.node);
-      if (m.role == ChannelRole::ConvInput || m.role == ChannelRole::LinearInput) in_varies.insert(m.node);
+      const WidthEffect e = width_effect(m);
+      if (e.axis == WidthEffect::Out) out_varies.insert(m.node);
+      if (e.axis == WidthEffect::In) in_varies.insert(m.node);
     }
   }
 
@@ -547,14 +543,13 @@ double estimate_latency_ms(const LatencyTable& table, const Graph& graph) {
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& n = graph.nodes[i];
     if (is_timed(n.op)) {
-      const LatencyEntry* e = table.find(n.name);
-      if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
+      const LatencyEntry& e = table_entry(table, n);
       const auto [in, out] = widths(n);
-      if (in > e->in_channels || out > e->out_channels)
+      if (in > e.in_channels || out > e.out_channels)
         throw Error(n.label() + " has " + std::to_string(in) + " -> " + std::to_string(out) +
-                    " channels, wider than the latency table's " + std::to_string(e->in_channels) + " -> " +
-                    std::to_string(e->out_channels));
-      convs += interpolate_ms(*e, in, out);
+                    " channels, wider than the latency table's " + std::to_string(e.in_channels) + " -> " +
+                    std::to_string(e.out_channels));
+      convs += interpolate_ms(e, in, out);
     } else if (is_rest(graph, folding, i)) {
       rest += 4 * numel(shapes.at(n.output));
     }
@@ -572,13 +567,12 @@ LatencyModel::LatencyModel(const LatencyTable& table, const Graph& graph, const 
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& n = graph.nodes[i];
     if (is_timed(n.op)) {
-      const LatencyEntry* e = table.find(n.name);
-      if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
-      if (widths(n) != std::make_pair(e->in_channels, e->out_channels))
+      const LatencyEntry& e = table_entry(table, n);
+      if (widths(n) != std::make_pair(e.in_channels, e.out_channels))
         throw Error(n.label() + " does not have the latency table's widths (" +
-                    std::to_string(e->in_channels) + " -> " + std::to_string(e->out_channels) + ")");
+                    std::to_string(e.in_channels) + " -> " + std::to_string(e.out_channels) + ")");
       conv_index[n.name] = convs_.size();
-      convs_.push_back({e, {}, {}});
+      convs_.push_back({&e, {}, {}});
     } else if (is_rest(graph, folding, i)) {
       const Shape& out = shapes.at(n.output);
       RestTerm r;
@@ -597,14 +591,10 @@ LatencyModel::LatencyModel(const LatencyTable& table, const Graph& graph, const 
     const int gi = static_cast<int>(g);
     for (const auto& m : group.members) {
       if (auto it = conv_index.find(m.node); it != conv_index.end()) {
+        const WidthEffect e = width_effect(m);
+        if (e.axis == WidthEffect::None) continue;
         ConvTerm& c = convs_[it->second];
-        switch (m.role) {
-          case ChannelRole::Filters:
-          case ChannelRole::Depthwise: c.out_terms.push_back({gi, 1}); break;
-          case ChannelRole::ConvInput: c.in_terms.push_back({gi, 1}); break;
-          case ChannelRole::LinearInput: c.in_terms.push_back({gi, m.block}); break;
-          default: continue;
-        }
+        (e.axis == WidthEffect::Out ? c.out_terms : c.in_terms).push_back({gi, e.per_channel});
         add_unique(group_convs_[g], it->second);
       } else if (auto rt = rest_index.find(m.node); rt != rest_index.end()) {
         if (m.role != ChannelRole::PassThrough && m.role != ChannelRole::Norm) continue;

@@ -3,24 +3,17 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
 #include <tuple>
 
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "graph/shape_inference.h"
+#include "prune/number_text.h"
 #include "prune/surgery.h"
 
 namespace whittle {
 namespace {
-
-// A ratio as a person writes it: 0.3, not 0.300000.
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
 
 // floor(ratio * channels), forgiving the binary representation of ratios
 // such as 0.3 (0.3 * 10 = 2.9999999999999996).
@@ -57,33 +50,39 @@ void remove_least_important(PruningPlan& plan, const ChannelGroup& group, const 
   plan.remove[group.name] = least_important(scores.at(group.name), count);
 }
 
-double removed_ratio(int64_t removed, int64_t channels) {
-  return static_cast<double>(removed) / static_cast<double>(channels);
-}
+}  // namespace
 
-// Every channel of every prunable group, least important first: (score,
-// group index, channel), ties by group then channel.
-struct Ranked {
-  double score;
-  int group;
-  int64_t channel;
-};
-std::vector<Ranked> global_ranking(const ChannelGroups& groups, const GroupScores& scores) {
-  std::vector<Ranked> ranked;
+std::vector<RankedChannel> global_ranking(const ChannelGroups& groups, const GroupScores& scores) {
+  std::vector<RankedChannel> ranked;
   for (size_t g = 0; g < groups.groups.size(); ++g) {
     const ChannelGroup& group = groups.groups[g];
     if (!group.prunable) continue;
     const std::vector<double> s = group_scores(scores, group);
     for (int64_t c = 0; c < group.channels; ++c) ranked.push_back({s[c], static_cast<int>(g), c});
   }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+  std::sort(ranked.begin(), ranked.end(), [](const RankedChannel& a, const RankedChannel& b) {
     return std::tie(a.score, a.group, a.channel) < std::tie(b.score, b.group, b.channel);
   });
   return ranked;
 }
 
-// A plan from per-group removal counts (indexed like groups.groups), with
-// the removed fraction of each group as its informative ratio.
+RankedRemoval remove_by_rank(const ChannelGroups& groups, const std::vector<RankedChannel>& ranked,
+                             const PlannerOptions& options, double cost, double aim,
+                             const std::function<double(const std::vector<int64_t>& removed, int group)>& update) {
+  std::vector<int64_t> picked(groups.groups.size(), 0);  // by rank, before rounding
+  RankedRemoval r{std::vector<int64_t>(groups.groups.size(), 0), cost};
+  for (const RankedChannel& c : ranked) {
+    if (r.cost <= aim) break;
+    const int64_t channels = groups.groups[c.group].channels;
+    if (picked[c.group] + 1 >= channels) continue;
+    const int64_t now = rounded_removal(++picked[c.group], channels, options);
+    if (now == r.removed[c.group]) continue;
+    r.removed[c.group] = now;
+    r.cost = update(r.removed, c.group);
+  }
+  return r;
+}
+
 PruningPlan plan_from_counts(const ChannelGroups& groups, const GroupScores& scores,
                              const std::vector<int64_t>& counts) {
   PruningPlan plan;
@@ -91,12 +90,10 @@ PruningPlan plan_from_counts(const ChannelGroups& groups, const GroupScores& sco
     const ChannelGroup& group = groups.groups[g];
     if (!group.prunable || counts[g] <= 0) continue;
     remove_least_important(plan, group, scores, counts[g]);
-    plan.ratios[group.name] = removed_ratio(counts[g], group.channels);
+    plan.ratios[group.name] = static_cast<double>(counts[g]) / static_cast<double>(group.channels);
   }
   return plan;
 }
-
-}  // namespace
 
 int64_t round_kept_channels(int64_t kept, int64_t channels, int64_t multiple) {
   if (multiple < 1) throw Error("channel rounding multiple " + std::to_string(multiple) + " must be >= 1");
@@ -161,7 +158,7 @@ PruningPlan plan_global(const ChannelGroups& groups, const GroupScores& scores, 
   const int64_t wanted = ratio_count(fraction, total);
   std::vector<int64_t> counts(groups.groups.size(), 0);
   int64_t taken = 0;
-  for (const Ranked& r : global_ranking(groups, scores)) {
+  for (const RankedChannel& r : global_ranking(groups, scores)) {
     if (taken >= wanted) break;
     const ChannelGroup& group = groups.groups[r.group];
     if (counts[r.group] + 1 >= group.channels) continue;  // every group keeps one channel
@@ -215,15 +212,10 @@ class MacModel {
       for (const auto& member : group.members) {
         auto it = index.find(member.node);
         if (it == index.end()) continue;
+        const WidthEffect e = width_effect(member);
+        if (e.axis == WidthEffect::None) continue;
         MacNode& m = nodes_[it->second];
-        const int gi = static_cast<int>(g);
-        switch (member.role) {
-          case ChannelRole::Filters:
-          case ChannelRole::Depthwise: m.out_terms.push_back({gi, 1}); break;
-          case ChannelRole::ConvInput: m.in_terms.push_back({gi, 1}); break;
-          case ChannelRole::LinearInput: m.in_terms.push_back({gi, member.block}); break;
-          default: continue;
-        }
+        (e.axis == WidthEffect::Out ? m.out_terms : m.in_terms).push_back({static_cast<int>(g), e.per_channel});
         auto& list = group_nodes_[g];
         if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
       }
@@ -262,33 +254,29 @@ PruningPlan plan_target_macs(const Graph& graph, const ChannelGroups& groups, co
   round_kept_channels(1, 1, options.round_to);  // checks the multiple
   const int64_t original = compute_cost(graph).macs;
   const int64_t target = static_cast<int64_t>(std::floor(fraction * static_cast<double>(original)));
-  const std::vector<Ranked> ranked = global_ranking(groups, scores);
+  const std::vector<RankedChannel> ranked = global_ranking(groups, scores);
   MacModel model(graph, groups);
-  const int64_t modelled = model.reset(std::vector<int64_t>(groups.groups.size(), 0));
+  const std::vector<int64_t> none(groups.groups.size(), 0);
+  const int64_t modelled = model.reset(none);
+  // MACs stay far below 2^53: exact as doubles.
+  auto update = [&model](const std::vector<int64_t>& removed, int group) {
+    return static_cast<double>(model.update(removed, group));
+  };
 
   // The model counts only what the groups can change, so aim its total at
   // target - (original - modelled); if surgery and the cost model disagree
   // (they should not), aim lower by the difference and plan again.
   int64_t aim = target - (original - modelled);
   for (int attempt = 0; attempt < 4; ++attempt) {
-    std::vector<int64_t> picked(groups.groups.size(), 0);   // by rank
-    std::vector<int64_t> removed(groups.groups.size(), 0);  // after rounding
-    int64_t macs = model.reset(removed);
-    for (const Ranked& r : ranked) {
-      if (macs <= aim) break;
-      const int64_t channels = groups.groups[r.group].channels;
-      if (picked[r.group] + 1 >= channels) continue;
-      const int64_t now = rounded_removal(++picked[r.group], channels, options);
-      if (now == removed[r.group]) continue;
-      removed[r.group] = now;
-      macs = model.update(removed, r.group);
-    }
+    const double start = static_cast<double>(model.reset(none));
+    const RankedRemoval r = remove_by_rank(groups, ranked, options, start, static_cast<double>(aim), update);
+    const int64_t macs = static_cast<int64_t>(r.cost);
     if (macs > aim)
       throw Error("target MACs " + number_text(fraction) + " x " + std::to_string(original) +
                   " cannot be reached: with every prunable group at its minimum width the graph "
                   "still has about " + std::to_string(macs + (original - modelled)) + " MACs");
 
-    PruningPlan plan = plan_from_counts(groups, scores, removed);
+    PruningPlan plan = plan_from_counts(groups, scores, r.removed);
     const int64_t pruned =
         plan.remove.empty() ? original : compute_cost(apply_pruning(graph, groups, plan)).macs;
     if (pruned <= target) {

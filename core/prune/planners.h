@@ -18,6 +18,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,6 +58,38 @@ PruningPlan plan_layer_ratios(const ChannelGroups& groups, const GroupScores& sc
 // rounding, which then moves each group's count to its nearest multiple).
 PruningPlan plan_global(const ChannelGroups& groups, const GroupScores& scores, double fraction,
                         const PlannerOptions& options = {});
+
+// The steps that planners aiming at a cost share (plan_target_macs here,
+// plan_target_latency in latency_planner.h):
+//
+// A channel in the global ranking.
+struct RankedChannel {
+  double score;
+  int group;  // index into groups.groups
+  int64_t channel;
+};
+// Every channel of every prunable group, least important first (ties: the
+// lower group index, then the lower channel). Throws whittle::Error naming a
+// prunable group without scores or with as many as it has channels.
+std::vector<RankedChannel> global_ranking(const ChannelGroups& groups, const GroupScores& scores);
+
+// Channels taken in `ranked` order until the cost is at most `aim`: each
+// group's count rounded to options.round_to, every group keeping a channel.
+// `cost` is the cost with nothing removed; update(removed, g) returns it
+// after removed[g] changed (removed: per group, indexed like groups.groups).
+struct RankedRemoval {
+  std::vector<int64_t> removed;  // per group, after rounding
+  double cost = 0;               // the last cost; > aim: the aim is out of reach
+};
+RankedRemoval remove_by_rank(const ChannelGroups& groups, const std::vector<RankedChannel>& ranked,
+                             const PlannerOptions& options, double cost, double aim,
+                             const std::function<double(const std::vector<int64_t>& removed, int group)>& update);
+
+// The plan that removes counts[g] least important channels of each
+// prunable group g (indexed like groups.groups), the removed fraction as its
+// informative ratio.
+PruningPlan plan_from_counts(const ChannelGroups& groups, const GroupScores& scores,
+                             const std::vector<int64_t>& counts);
 
 struct TargetMacsReport {
   int64_t original_macs = 0;

@@ -1,23 +1,16 @@
 #include "prune/pruning_plan.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
 #include "io/atomic_file.h"
 #include "prune/channel_groups.h"
+#include "prune/number_text.h"
 
 namespace whittle {
 namespace {
-
-// A ratio as a person writes it: 0.3, not 0.300000.
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
 
 constexpr const char* kFormat = "whittle.plan/1";
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -20,6 +19,7 @@
 #include "graph/shape_inference.h"
 #include "io/atomic_file.h"
 #include "prune/channel_groups.h"
+#include "prune/number_text.h"
 #include "prune/surgery.h"
 #include "runtime/runner.h"
 
@@ -32,13 +32,6 @@ constexpr const char* kFormat = "whittle.sensitivity/1";
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// A ratio as a person writes it: 0.3, not 0.300000.
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
 }
 
 // Forwards an inner job's progress (an evaluation) to the scan's sink,
@@ -63,56 +56,6 @@ class ScaledProgress : public Progress {
   double from_, to_;
   std::string prefix_;
 };
-
-// Detector label -> data set label (-1: a class the data set lacks), as
-// evaluate_detector maps them.
-std::vector<int> label_map_of(const Detector& detector, const Dataset& data) {
-  std::vector<int> map;
-  if (!detector.classes.empty()) {
-    std::map<std::string, int> index;
-    for (size_t i = 0; i < data.classes.size(); ++i) index[data.classes[i]] = static_cast<int>(i);
-    for (const auto& name : detector.classes) {
-      auto it = index.find(name);
-      map.push_back(it == index.end() ? -1 : it->second);
-    }
-  } else {
-    for (int64_t i = 0; i < detector.head->num_classes(); ++i)
-      map.push_back(i < static_cast<int64_t>(data.classes.size()) ? static_cast<int>(i) : -1);
-  }
-  return map;
-}
-
-// The head's detections of one batch, in the data set's labels and the
-// original images' VOC pixels (evaluate_detector's mapping).
-void collect_detections(const Detector& detector, const TensorMap& raw, const Batch& batch,
-                        const NmsOptions& nms, const std::vector<int>& label_map,
-                        std::vector<Detection>& out) {
-  TensorMap head_inputs;
-  for (const auto& name : detector.head->output_names()) {
-    auto it = raw.find(name);
-    if (it == raw.end())
-      throw Error("sensitivity: the graph has no output '" + name + "' that the " +
-                  detector.head->family() + " head reads");
-    head_inputs[name] = it->second;
-  }
-  const auto per_image = detector.head->decode(head_inputs, nms);
-  if (per_image.size() != batch.image_ids.size())
-    throw Error("sensitivity: the head decoded " + std::to_string(per_image.size()) +
-                " images of a batch of " + std::to_string(batch.image_ids.size()));
-  for (size_t i = 0; i < per_image.size(); ++i)
-    for (const ScoredBox& s : per_image[i]) {
-      if (s.label < 0 || s.label >= static_cast<int>(label_map.size()))
-        throw Error("sensitivity: the head gave label " + std::to_string(s.label) + " (the model has " +
-                    std::to_string(label_map.size()) + " classes)");
-      if (label_map[s.label] < 0) continue;
-      Detection d;
-      d.image_id = batch.image_ids[i];
-      d.label = label_map[s.label];
-      d.score = s.score;
-      d.box = to_original_voc_box(s.x1, s.y1, s.x2, s.y2, batch.geometries[i]);
-      out.push_back(d);
-    }
-}
 
 // A graph cut before node `first`: the values the nodes from `first` on read
 // from earlier nodes or graph inputs (in order of first use), and the graph
@@ -175,17 +118,6 @@ size_t first_member_node(const Graph& graph, const ChannelGroup& group) {
   return first;
 }
 
-LoaderOptions eval_loader_options(const Detector& detector, const EvalOptions& eval) {
-  LoaderOptions lo;
-  lo.transform = detector.preprocess.letterbox ? LoaderTransform::Letterbox : LoaderTransform::Resize;
-  lo.size = static_cast<int>(detector.preprocess.input_size);
-  lo.batch_size = std::max(eval.batch_size, 1);
-  lo.shuffle = false;
-  lo.workers = std::max(eval.workers, 0);
-  lo.prefetch = std::max(lo.workers, 1) + 1;
-  return lo;
-}
-
 // mAP of each pruned graph (all from one group of `detector.graph`): the
 // images go once through the unpruned prefix, then through each graph's
 // suffix. `report(fraction)` gets the pass's progress in [0, 1]. Returns
@@ -233,7 +165,8 @@ std::optional<std::vector<double>> evaluate_with_prefix(const Detector& detector
       progress.check_cancelled();
       TensorMap raw = suffixes[k].run(suffix_inputs);
       for (const auto& v : split.early_outputs) raw[v] = handed.at(v);
-      collect_detections(detector, raw, *batch, o.eval.nms, label_map, detections[k]);
+      append_detections(detector.head->decode(head_inputs(*detector.head, raw, "sensitivity"), o.eval.nms),
+                        *batch, label_map, detections[k]);
     }
     images += batch->image_ids.size();
     report(static_cast<double>(images) / static_cast<double>(loader.size()));
@@ -341,7 +274,7 @@ SensitivityResult analyze_sensitivity(const Detector& detector, const Dataset& d
   }
   progress.log("sensitivity: baseline " + result.metric + " mAP " + number_text(result.baseline));
 
-  const std::vector<int> label_map = label_map_of(detector, subset);
+  const std::vector<int> label_map = dataset_label_map(detector, subset);
   size_t done = 1;
   for (size_t gi = 0; gi < plans.size(); ++gi) {
     const GroupPlans& gp = plans[gi];

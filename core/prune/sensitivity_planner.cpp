@@ -2,22 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <tuple>
 #include <vector>
 
 #include "graph/cost_model.h"
 #include "graph/error.h"
+#include "prune/number_text.h"
 #include "prune/surgery.h"
 
 namespace whittle {
 namespace {
-
-std::string number_text(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", value);
-  return buf;
-}
 
 // One scanned group's choices: index -1 is "not pruned" (loss 0, saving 0).
 struct Choices {

@@ -37,15 +37,6 @@ uint64_t get_u64(const std::string& in, size_t at) {
 
 std::string train_state_path(const std::string& model_path) { return model_path + ".train"; }
 
-uint64_t fnv1a64(const std::string& bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 std::string train_state_to_bytes(const TrainState& s) {
   json header;
   header["version"] = kVersion;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "io/fnv1a.h"  // fnv1a64, the model hash
 #include "train/optimizer.h"
 
 namespace whittle {
@@ -43,8 +44,6 @@ struct TrainState {
 
 // "<model_path>.train"
 std::string train_state_path(const std::string& model_path);
-
-uint64_t fnv1a64(const std::string& bytes);
 
 std::string train_state_to_bytes(const TrainState& state);
 // `origin` names the source in errors ("run.onnx.train: truncated ...").

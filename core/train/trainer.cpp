@@ -326,23 +326,16 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
 
       const at::Tensor x = normalize_images(batch->images, detector.preprocess);
       TensorMap raw = runner.run({{input, x}});
-      TensorMap head_inputs;
-      for (const auto& name : outputs) {
-        auto it = raw.find(name);
-        if (it == raw.end())
-          throw Error("train: the graph has no output '" + name + "' that the " +
-                      detector.head->family() + " head reads");
-        head_inputs[name] = it->second;
-      }
+      const TensorMap head_in = head_inputs(*detector.head, raw, "train");
       std::vector<Target> targets(batch->boxes.size());
       for (size_t i = 0; i < targets.size(); ++i) targets[i] = {batch->boxes[i], batch->labels[i]};
-      HeadLoss loss = detector.head->loss(head_inputs, targets);
+      HeadLoss loss = detector.head->loss(head_in, targets);
       if (distill) {
         const Preprocess& tp = options.teacher->preprocess;
         const bool same = tp.mean == detector.preprocess.mean && tp.std == detector.preprocess.std;
         const TensorMap taught = teacher->run(
             {{options.teacher->graph.inputs[0].name, same ? x : normalize_images(batch->images, tp)}});
-        const at::Tensor d = distillation_loss(head_inputs, taught, outputs);
+        const at::Tensor d = distillation_loss(head_in, taught, outputs);
         loss.parts["distill"] = d.item<double>();
         loss.total = loss.total + options.distill_weight * d;
       }

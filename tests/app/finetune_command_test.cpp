@@ -130,7 +130,7 @@ TEST_F(FinetuneCli, ScheduleWithoutFineTuningAndErrors) {
   const std::string base = "--model " + model() + " --data " + voc() + " --out " + path("bad");
   expect(base + " --steps 2", "--target-macs");
   expect(base + " --target-macs 0.5", "--steps");
-  expect(base + " --target-macs 0.5 --steps 2 --criterion taylor", "taylor");
+  expect(base + " --target-macs 0.5 --steps 2 --criterion taylor --score-images 0", "--score-images");
   expect(base + " --target-macs 1.5 --steps 2", "--target-macs");
 }
 

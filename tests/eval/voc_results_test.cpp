@@ -9,10 +9,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "error_of.h"
 #include "graph/error.h"
 
 namespace whittle {
 namespace {
+
+using test::error_of;
 
 namespace fs = std::filesystem;
 
@@ -41,15 +44,6 @@ class VocResults : public ::testing::Test {
     std::ifstream in(prefix_ + cls + ".txt");
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  std::string error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e.what();
-    }
-    return "(no error)";
-  }
-
   fs::path dir_;
   std::string prefix_;
   Dataset gt_;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "error_of.h"
 #include "graph/error.h"
 #include "io/onnx_export.h"
 #include "io/onnx_import.h"
@@ -18,21 +19,14 @@
 namespace whittle {
 namespace {
 
+using test::error_of;
+
 Detector tiny_detector() {
   SsdOptions o;
   o.num_classes = 3;
   o.width = 0.25;
   o.input_size = 96;
   return build_ssdlite_mobilenet_v2(o);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(Detector, MetadataRoundTrip) {

@@ -9,6 +9,7 @@
 #include "graph/graph_builder.h"
 #include "models/ssd/ssd_zoo.h"
 #include "models/zoo.h"
+#include "prune/prune_test_data.h"
 
 namespace whittle {
 namespace {
@@ -127,13 +128,7 @@ TEST(ChannelGroups, ConcatOffsetsConsumerInputChannels) {
 }
 
 TEST(ChannelGroups, DepthwiseConvJoinsItsInputGroup) {
-  GraphBuilder b;
-  auto x = b.input("input", {1, 3, 8, 8});
-  auto y = b.conv_bn_act("pw1", x, 16, 1, {}, Op::ReLU6);
-  y = b.conv_bn_act("dw", y, 16, 3, {.padding = 1, .groups = 16}, Op::ReLU6);
-  y = b.conv_bn_act("pw2", y, 8, 1, {}, Op::Identity);
-  b.output(b.linear("fc", b.flatten("flat", b.global_avg_pool("gap", y)), 10));
-  ChannelGroups groups = channel_groups(b.build());
+  ChannelGroups groups = channel_groups(test::depthwise_graph());
 
   const ChannelGroup& g = groups.group("pw1");
   EXPECT_TRUE(g.prunable) << g.reason;
@@ -149,12 +144,7 @@ TEST(ChannelGroups, DepthwiseConvJoinsItsInputGroup) {
 }
 
 TEST(ChannelGroups, FlattenLinearColumnsComeInBlocks) {
-  GraphBuilder b;
-  auto x = b.input("input", {1, 3, 8, 8});
-  auto y = b.max_pool("pool", b.relu("relu", b.conv("conv", x, 6, 3, {.padding = 1})), 2, 2);
-  y = b.flatten("flat", y);
-  b.output(b.linear("fc2", b.relu("fc1.relu", b.linear("fc1", y, 10)), 5));
-  ChannelGroups groups = channel_groups(b.build());
+  ChannelGroups groups = channel_groups(test::flatten_linear_graph());
 
   const ChannelGroup& g = groups.group("conv");
   EXPECT_TRUE(g.prunable) << g.reason;

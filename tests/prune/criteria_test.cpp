@@ -15,20 +15,12 @@
 #include "prune/criteria/random.h"
 #include "prune/criteria/taylor.h"
 #include "prune/importance.h"
+#include "prune/prune_test_data.h"
 
 namespace whittle {
 namespace {
 
-std::vector<float> values(const at::Tensor& t) {
-  at::Tensor c = t.to(at::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
-void expect_near(const at::Tensor& got, const std::vector<float>& want, float tol = 1e-5f) {
-  ASSERT_EQ(got.numel(), static_cast<int64_t>(want.size()));
-  const std::vector<float> g = values(got);
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(g[i], want[i], tol) << "channel " << i;
-}
+using namespace test;
 
 Node weighted_node(const std::string& name, Op op, at::Tensor weight) {
   Node n;
@@ -37,14 +29,6 @@ Node weighted_node(const std::string& name, Op op, at::Tensor weight) {
   n.output = name;
   n.weights["weight"] = std::move(weight);
   return n;
-}
-
-ChannelMember member(const std::string& node, ChannelRole role, std::vector<int64_t> channels) {
-  ChannelMember m;
-  m.node = node;
-  m.role = role;
-  m.channels = std::move(channels);
-  return m;
 }
 
 // A 3-filter 1x1 conv over 2 input channels:
@@ -164,10 +148,7 @@ Graph tiny_graph(float second_filter) {
 
 ChannelGroups tiny_groups() {
   ChannelGroups groups;
-  ChannelGroup g;
-  g.id = 0;
-  g.name = "conv1";
-  g.channels = 2;
+  ChannelGroup g = group(0, "conv1", 2);
   g.members = {member("conv1", ChannelRole::Filters, {0, 1}),
                member("relu", ChannelRole::PassThrough, {0, 1}),
                member("conv2", ChannelRole::ConvInput, {0, 1})};

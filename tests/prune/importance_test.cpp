@@ -7,39 +7,15 @@
 
 #include <cmath>
 
+#include "error_of.h"
 #include "graph/error.h"
 #include "graph/graph_builder.h"
+#include "prune/prune_test_data.h"
 
 namespace whittle {
 namespace {
 
-std::vector<float> values(const at::Tensor& t) {
-  at::Tensor c = t.to(at::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
-void expect_near(const at::Tensor& got, const std::vector<float>& want, float tol = 1e-5f) {
-  ASSERT_EQ(got.numel(), static_cast<int64_t>(want.size()));
-  const std::vector<float> g = values(got);
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(g[i], want[i], tol) << "channel " << i;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-ChannelMember member(const std::string& node, ChannelRole role, std::vector<int64_t> channels) {
-  ChannelMember m;
-  m.node = node;
-  m.role = role;
-  m.channels = std::move(channels);
-  return m;
-}
+using namespace test;
 
 // A residual pair: a and b (1x1 convs, 2 filters each) -> add -> out.
 // Filter l1 norms: a = [1, 4], b = [3, 2]. Groups built by hand: the

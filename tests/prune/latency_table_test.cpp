@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 
+#include "error_of.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "graph/graph_builder.h"
@@ -26,16 +27,9 @@
 
 namespace whittle {
 namespace {
-namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
+namespace fs = std::filesystem;
 
 // x [1,3,32,32] -> c1 (3x3, 16) + BN + ReLU -> dw (depthwise 3x3) + BN + ReLU6
 // -> c2 (1x1, `width`) + BN + ReLU -> { head (3x3, 8: an output),

@@ -8,34 +8,19 @@
 #include <fstream>
 #include <functional>
 
+#include "error_of.h"
 #include "graph/error.h"
 #include "prune/channel_groups.h"
+#include "prune/prune_test_data.h"
 
 namespace whittle {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using namespace test;
 
 ChannelGroups two_groups() {
   ChannelGroups groups;
-  ChannelGroup a;
-  a.id = 0;
-  a.name = "features.0";
-  a.channels = 4;
-  ChannelGroup head;
-  head.id = 1;
-  head.name = "head.cls";
-  head.channels = 6;
-  head.prunable = false;
-  head.reason = "(Conv head.cls) output 'head.cls' is a graph output";
-  groups.groups = {a, head};
+  groups.groups = {group(0, "features.0", 4), group(1, "head.cls", 6, false)};
   return groups;
 }
 

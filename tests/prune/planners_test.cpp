@@ -8,34 +8,19 @@
 #include <chrono>
 #include <functional>
 
+#include "error_of.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "models/ssd/ssd_zoo.h"
 #include "models/zoo.h"
 #include "prune/importance.h"
+#include "prune/prune_test_data.h"
 #include "prune/surgery.h"
 
 namespace whittle {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-ChannelGroup group(int id, const std::string& name, int64_t channels, bool prunable = true) {
-  ChannelGroup g;
-  g.id = id;
-  g.name = name;
-  g.channels = channels;
-  g.prunable = prunable;
-  if (!prunable) g.reason = "(Conv " + name + ") output '" + name + "' is a graph output";
-  return g;
-}
+using namespace test;
 
 // Scores 0, 1, ..., n-1 in a scrambled order: channel i scores (i * 7) % n
 // for n coprime with 7.

@@ -17,6 +17,7 @@
 
 #include "data/synth.h"
 #include "data/voc_reader.h"
+#include "error_of.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "graph/graph_builder.h"
@@ -28,16 +29,9 @@
 namespace whittle {
 namespace {
 
-namespace fs = std::filesystem;
+using test::error_of;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+namespace fs = std::filesystem;
 
 class SensitivityTest : public ::testing::Test {
  protected:

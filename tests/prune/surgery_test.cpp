@@ -14,10 +14,14 @@
 #include "io/onnx_import.h"
 #include "models/ssd/ssd_zoo.h"
 #include "models/zoo.h"
+#include "prune/prune_test_data.h"
 #include "runtime/runner.h"
 
 namespace whittle {
 namespace {
+
+using test::depthwise_graph;
+using test::flatten_linear_graph;
 
 // Random conv biases, BN statistics and L2Norm weights, so that a channel is
 // only silent when the test makes it so.
@@ -135,25 +139,6 @@ Graph concat_graph() {
   return b.build();
 }
 
-Graph depthwise_graph() {
-  GraphBuilder b;
-  auto x = b.input("input", {1, 3, 8, 8});
-  auto y = b.conv_bn_act("pw1", x, 16, 1, {}, Op::ReLU6);
-  y = b.conv_bn_act("dw", y, 16, 3, {.padding = 1, .groups = 16}, Op::ReLU6);
-  y = b.conv_bn_act("pw2", y, 8, 1, {}, Op::Identity);
-  b.output(b.linear("fc", b.flatten("flat", b.global_avg_pool("gap", y)), 10));
-  return b.build();
-}
-
-Graph linear_graph() {
-  GraphBuilder b;
-  auto x = b.input("input", {1, 3, 8, 8});
-  auto y = b.max_pool("pool", b.relu("relu", b.conv("conv", x, 6, 3, {.padding = 1})), 2, 2);
-  y = b.flatten("flat", y);
-  b.output(b.linear("fc2", b.relu("fc1.relu", b.linear("fc1", y, 10)), 5));
-  return b.build();
-}
-
 Graph se_graph() {
   GraphBuilder b;
   auto x = b.input("input", {1, 3, 8, 8});
@@ -168,7 +153,7 @@ Graph se_graph() {
 TEST(Surgery, ZeroFiltersResidual) { expect_zero_filters_removable(residual_graph(), "residual"); }
 TEST(Surgery, ZeroFiltersConcat) { expect_zero_filters_removable(concat_graph(), "concat"); }
 TEST(Surgery, ZeroFiltersDepthwise) { expect_zero_filters_removable(depthwise_graph(), "depthwise"); }
-TEST(Surgery, ZeroFiltersFlattenLinear) { expect_zero_filters_removable(linear_graph(), "linear"); }
+TEST(Surgery, ZeroFiltersFlattenLinear) { expect_zero_filters_removable(flatten_linear_graph(), "linear"); }
 TEST(Surgery, ZeroFiltersSqueezeExcitation) { expect_zero_filters_removable(se_graph(), "se"); }
 
 TEST(Surgery, ZeroFiltersVgg16) {
@@ -213,7 +198,7 @@ TEST(Surgery, ParameterCountDropsByHandCheckedAmount) {
                         g.node("pw2").weight("weight").select(1, 6)));
 
   // Flatten -> Linear: removing channel 2 of 6 drops 16 columns of fc1.
-  Graph l = linear_graph();
+  Graph l = flatten_linear_graph();
   PruningPlan lp;
   lp.remove["conv"] = {2};
   Graph lpruned = apply_pruning(l, channel_groups(l), lp);

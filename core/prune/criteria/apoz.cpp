@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "graph/error.h"
+#include "prune/criteria/activations.h"
 #include "runtime/runner.h"
 
 namespace whittle {
@@ -25,15 +26,8 @@ std::map<std::string, std::vector<at::Tensor>> apoz_scores(const Graph& graph,
                                                            const ChannelGroups& groups,
                                                            const ImportanceData& data) {
   if (data.batches.empty()) throw Error("criterion 'apoz' needs batches of images");
-  std::vector<std::string> values;
-  std::map<std::string, size_t> value_index;
-  for (const auto& group : groups.groups) {
-    if (!group.prunable) continue;
-    for (const ChannelMember* member : apoz_members(graph, group)) {
-      const std::string& v = graph.node(member->node).output;
-      if (value_index.emplace(v, values.size()).second) values.push_back(v);
-    }
-  }
+  const WatchedActivations watched = watched_activations(graph, groups, apoz_members);
+  const std::vector<std::string>& values = watched.values;
 
   std::vector<Op> ops;  // the producer of each value (every value is a node's output)
   for (const auto& v : values) ops.push_back(graph.nodes.at(graph.producer(v)).op);
@@ -55,17 +49,7 @@ std::map<std::string, std::vector<at::Tensor>> apoz_scores(const Graph& graph,
     }
   }
 
-  std::map<std::string, std::vector<at::Tensor>> scores;
-  const double batches = static_cast<double>(data.batches.size());
-  for (const auto& group : groups.groups) {
-    if (!group.prunable) continue;
-    auto& list = scores[group.name];
-    for (const ChannelMember* member : apoz_members(graph, group)) {
-      const at::Tensor& sum = sums[value_index.at(graph.node(member->node).output)];
-      list.push_back(member_scores((sum / batches).to(at::kFloat), *member));
-    }
-  }
-  return scores;
+  return mean_member_scores(graph, groups, watched, sums, data.batches.size());
 }
 
 }  // namespace whittle

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "graph/error.h"
+#include "prune/criteria/activations.h"
 #include "runtime/fold_batch_norm.h"
 #include "runtime/runner.h"
 
@@ -17,15 +18,8 @@ std::map<std::string, std::vector<at::Tensor>> taylor_scores(const Graph& graph,
   if (data.batches.empty() || !data.loss)
     throw Error("criterion 'taylor' needs batches of images and a loss");
   // The values to observe: each distinct one once, whatever groups read it.
-  std::vector<std::string> values;
-  std::map<std::string, size_t> value_index;
-  for (const auto& group : groups.groups) {
-    if (!group.prunable) continue;
-    for (const ChannelMember* member : observed_members(graph, group)) {
-      const std::string& v = graph.node(member->node).output;
-      if (value_index.emplace(v, values.size()).second) values.push_back(v);
-    }
-  }
+  const WatchedActivations watched = watched_activations(graph, groups, observed_members);
+  const std::vector<std::string>& values = watched.values;
 
   // A private clone: BatchNorm folded (the statistics the pruned network runs
   // with, and no batch statistics for batches of one), training mode so the
@@ -70,17 +64,7 @@ std::map<std::string, std::vector<at::Tensor>> taylor_scores(const Graph& graph,
     }
   }
 
-  std::map<std::string, std::vector<at::Tensor>> scores;
-  const double batches = static_cast<double>(data.batches.size());
-  for (const auto& group : groups.groups) {
-    if (!group.prunable) continue;
-    auto& list = scores[group.name];
-    for (const ChannelMember* member : observed_members(graph, group)) {
-      const at::Tensor& sum = sums[value_index.at(graph.node(member->node).output)];
-      list.push_back(member_scores((sum / batches).to(at::kFloat), *member));
-    }
-  }
-  return scores;
+  return mean_member_scores(graph, groups, watched, sums, data.batches.size());
 }
 
 }  // namespace whittle
