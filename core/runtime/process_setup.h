@@ -8,8 +8,13 @@ namespace whittle {
 //    itself with OMP_WAIT_POLICY=PASSIVE (measured on 2 cores: with libgomp's
 //    spin-then-sleep default, OpenMP, OpenCV's TBB and OpenBLAS threads starve
 //    each other; MobileNetV2 medians of 42-54 ms against minima of 9-14 ms).
-//    An empty value keeps libgomp's default. On success this does not return
-//    to the first image; WHITTLE_SET_WAIT_POLICY=1 tells the new one.
+//    An empty value keeps libgomp's default. With the policy it sets
+//    GOMP_SPINCOUNT=30000 (unless set): a short spin before sleeping. PASSIVE
+//    alone (spin 0) wakes the second thread from sleep for every op, so
+//    MobileNet-SSDs ran no faster on 2 threads than on 1; with the short spin
+//    2 threads run them 1.5x faster and train SSDLite 1.4x faster
+//    (BENCHMARKS.md, "OpenMP spin"). On success this does not return to the
+//    first image; WHITTLE_SET_WAIT_POLICY=1 tells the new one.
 // 2. Keeps freed memory in the process (mallopt): glibc handing large conv
 //    buffers back to the OS made conv timings swing 5-28 ms.
 void configure_process(char** argv);
