@@ -135,6 +135,8 @@ LatencyTable measure_latency_table(const Graph& graph, const LatencyTableOptions
 LatencyTable latency_table(const Graph& graph, const LatencyTableOptions& options = {},
                            Progress* progress = nullptr);
 
+// "whittle.latency/1": the tag of the table's JSON (and of its cache key).
+const char* latency_table_format();
 std::string latency_table_to_json(const LatencyTable& table);
 // Throws whittle::Error naming `source` on malformed JSON or an inconsistent
 // table (point and time counts that do not match).
