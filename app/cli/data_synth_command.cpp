@@ -17,6 +17,7 @@ namespace {
 struct SynthCommandOptions {
   SynthOptions synth;
   std::string split = "train=0.7,val=0.1,test=0.2";
+  std::vector<double> sides;  // --sides MIN,MAX (empty: SynthOptions' default)
 };
 
 // "123/3000 images" on one rewritten stderr line, when stderr is a terminal.
@@ -44,7 +45,8 @@ void print_report(const SynthReport& r, const SynthOptions& o, double seconds, i
             << with_commas(r.objects) << " objects (" << with_commas(r.difficult) << " difficult, "
             << with_commas(r.truncated) << " truncated) in " << fixed(seconds, 2) << " s ("
             << fixed(r.images / std::max(seconds, 1e-9), 1) << " images/s, " << threads
-            << " threads)\n";
+            << " threads); object sides " << fixed(o.min_side, 2) << "-" << fixed(o.max_side, 2)
+            << " of the image\n";
   std::cout << "sets:";
   for (const auto& [name, count] : r.sets) std::cout << "  " << name << ' ' << with_commas(count);
   std::cout << "\n\n";
@@ -74,6 +76,11 @@ void add_data_synth_command(CLI::App& data) {
   cmd->add_option("--size", s.size, "image side in pixels (square images)")
       ->capture_default_str()
       ->check(CLI::Range(32, 8192));
+  cmd->add_option("--sides", options->sides,
+                  "object side range MIN,MAX as fractions of the image side (log-uniform; "
+                  "default 0.04,0.5: tiny to half the image)")
+      ->delimiter(',')
+      ->expected(2);
   cmd->add_option("--seed", s.seed, "random seed (same seed, same bytes)")->capture_default_str();
   cmd->add_option("--split", options->split, "set=fraction,... (fractions sum to 1)")
       ->capture_default_str();
@@ -81,6 +88,10 @@ void add_data_synth_command(CLI::App& data) {
   cmd->callback([options] {
     SynthOptions o = options->synth;
     o.split = parse_split_fractions(options->split);
+    if (!options->sides.empty()) {
+      o.min_side = options->sides[0];
+      o.max_side = options->sides[1];
+    }
     if (o.threads <= 0) o.threads = current_threads();
     TerminalProgress progress;
     auto start = std::chrono::steady_clock::now();

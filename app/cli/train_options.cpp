@@ -45,6 +45,8 @@ void add_train_options(CLI::App& cmd, TrainFlags& f, const std::string& seed_hel
       ->check(CLI::Range(0.0f, 180.0f));
   cmd.add_flag("--no-photometric{false}", t.augmentation.photometric,
                "augmentation: no brightness/contrast/saturation/hue distortion");
+  cmd.add_flag("--no-augment{false}", t.augment,
+               "no augmentation at all: plain resize (over-fit checks, short fine-tunes)");
   cmd.add_option("--val-every", t.val_every, "validate every N epochs and after the last (0: never)")
       ->capture_default_str();
   cmd.add_option("--metric", f.metric, "validation metric: voc07, voc12 or coco")->capture_default_str();

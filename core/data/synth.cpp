@@ -37,6 +37,9 @@ void check_options(const SynthOptions& o) {
   if (o.size < 32 || o.size > 8192)
     throw Error("synthetic data: size " + std::to_string(o.size) + " not in 32..8192");
   synth_classes(o.classes);  // throws on a bad count
+  if (!(o.min_side > 0 && o.min_side < o.max_side && o.max_side <= 1))
+    throw Error("synthetic data: object sides must satisfy 0 < min < max <= 1, got " +
+                std::to_string(o.min_side) + ", " + std::to_string(o.max_side));
   if (o.split.empty()) throw Error("synthetic data: no split sets");
   std::set<std::string> names;
   double sum = 0;

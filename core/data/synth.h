@@ -29,7 +29,7 @@
 //
 // Each image: a textured background (gradients, colour clouds, faint patterns)
 // with distractors that are no class (irregular blobs, strokes, arcs, in class
-// colours too); 1-6 objects, sides 4%-50% of the image, aspect 0.5-2, rotated
+// colours too); 1-6 objects, sides 4%-50% of the image (min_side, max_side), aspect 0.5-2, rotated
 // where the shape allows, colour-jittered; later objects occlude earlier ones,
 // objects may cross the border; then lighting, noise and blur on some images,
 // JPEG quality 85-95. A box is the tight box of the object's VISIBLE pixels
@@ -73,6 +73,10 @@ struct SynthOptions {
   int images = 100;
   int classes = 20;
   int size = 300;  // square images, size x size
+  // Object side range as fractions of the image side (log-uniform between).
+  // The default spans tiny to half the image; a narrower, larger range makes
+  // an easier set (quick demos, classes, pruning studies on a well-trained base).
+  double min_side = 0.04, max_side = 0.5;
   uint64_t seed = 1;
   // Set name -> fraction of the images; fractions sum to 1. Images are
   // shuffled (by seed) and cut in this order; counts round to the nearest

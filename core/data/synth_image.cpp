@@ -198,6 +198,8 @@ std::vector<SynthClass> synth_classes(int count) {
 
 SynthImage synthesize_image(const SynthOptions& options, int index, bool with_masks) {
   if (options.size < 32) throw Error("synthetic data: size " + std::to_string(options.size) + " < 32");
+  if (!(options.min_side > 0 && options.min_side < options.max_side && options.max_side <= 1))
+    throw Error("synthetic data: object sides must satisfy 0 < min < max <= 1");
   const std::vector<SynthClass> classes = synth_classes(options.classes);
   const int s = options.size;
   Rng rng(Rng::derive(options.seed, static_cast<uint64_t>(index)));
@@ -210,7 +212,7 @@ SynthImage synthesize_image(const SynthOptions& options, int index, bool with_ma
   for (int n = rng.integer(1, 6); n > 0; --n) {
     const int label = rng.integer(0, options.classes - 1);
     const SynthClass& cls = classes[label];
-    double side = s * rng.log_uniform(0.04, 0.5), aspect = rng.log_uniform(0.5, 2.0);
+    double side = s * rng.log_uniform(options.min_side, options.max_side), aspect = rng.log_uniform(0.5, 2.0);
     double w = side * std::sqrt(aspect), h = side / std::sqrt(aspect);
     double angle = rng.uniform(-max_rotation(cls.shape), max_rotation(cls.shape));
     ShapeMask m;

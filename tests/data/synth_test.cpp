@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -318,6 +319,34 @@ TEST(SynthVoc, RejectsBadOptions) {
   EXPECT_THROW(synthesize_voc(o), Error);
   o = small_options("", 4);
   EXPECT_THROW(synthesize_voc(o), Error);
+  o = small_options(dir.str(), 4);
+  o.min_side = 0.5;
+  o.max_side = 0.2;  // min > max
+  EXPECT_THROW(synthesize_voc(o), Error);
+  o.min_side = 0.1;
+  o.max_side = 1.5;  // larger than the image
+  EXPECT_THROW(synthesize_voc(o), Error);
+}
+
+TEST(SynthImage, ObjectSidesFollowTheRequestedRange) {
+  // Boxes are visible extents (occlusion, truncation and rotation shrink or
+  // grow them), so compare the sets' medians, not each box with the range.
+  auto median_side = [](SynthOptions o) {
+    std::vector<double> sides;
+    for (int i = 0; i < 40; ++i)
+      for (const auto& obj : synthesize_image(o, i).record.objects)
+        sides.push_back(std::max(obj.box.xmax - obj.box.xmin, obj.box.ymax - obj.box.ymin) + 1);
+    std::sort(sides.begin(), sides.end());
+    return sides[sides.size() / 2] / o.size;
+  };
+  SynthOptions small = small_options("");
+  SynthOptions large = small;
+  large.min_side = 0.25;
+  large.max_side = 0.5;
+  const double m_small = median_side(small), m_large = median_side(large);
+  EXPECT_GT(m_large, 0.2);
+  EXPECT_LT(m_small, 0.2);
+  EXPECT_GT(m_large, 1.5 * m_small);
 }
 
 TEST(SynthVoc, ParsesSplitSpecs) {
