@@ -14,7 +14,10 @@
 #include "cli/detect_command.h"
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "graph/cost_model.h"
+#include "graph/energy_model.h"
 #include "graph/error.h"
+#include "runtime/rapl.h"
 #include "runtime/threading.h"
 
 namespace whittle::cli {
@@ -29,6 +32,7 @@ struct BenchOptions {
   int threads = 0;  // 0: the global --threads
   std::string image = "640x480";
   bool json = false;
+  bool energy = false;
 };
 
 struct Stats {
@@ -94,7 +98,10 @@ void run_bench(const BenchOptions& o) {
 
   std::vector<double> pre, net, post, total;
   size_t detections = 0;
+  const RaplMeter rapl;
+  RaplMeter::Reading rapl_start;
   for (int i = 0; i < o.warmup + o.runs; ++i) {
+    if (o.energy && rapl.available() && i == o.warmup) rapl_start = rapl.read();
     const Clock::time_point t0 = Clock::now();
     ImageGeometry geometry;
     const at::Tensor input = run.preprocess(image, geometry);
@@ -112,7 +119,14 @@ void run_bench(const BenchOptions& o) {
     post.push_back(ms(t2, t3));
     total.push_back(ms(t0, t3));
   }
+  // Measured package energy per image over the timed runs (whole detect path,
+  // and whatever else the machine did meanwhile).
+  const double measured_j =
+      o.energy && rapl.available() ? rapl.joules_between(rapl_start, rapl.read()) / o.runs : -1.0;
   const Stats s_total = stats(total), s_pre = stats(pre), s_net = stats(net), s_post = stats(post);
+  const GraphCost cost = compute_cost(detector.graph);
+  const EnergyEstimate e_fp32 = estimate_energy(detector.graph, cost, NumericPrecision::Fp32);
+  const EnergyEstimate e_int8 = estimate_energy(detector.graph, cost, NumericPrecision::Int8);
   const auto [peak, peak_source] = peak_memory();
   const int threads = current_threads();
 
@@ -132,6 +146,21 @@ void run_bench(const BenchOptions& o) {
     j["detections"] = detections;
     j["peak_memory_bytes"] = peak;
     j["peak_memory_source"] = peak_source;
+    if (o.energy) {
+      auto parts = [](const EnergyEstimate& e) {
+        return nlohmann::ordered_json{{"total_mj", e.total_mj},
+                                      {"compute_mj", e.compute_mj},
+                                      {"weights_mj", e.weights_mj},
+                                      {"activations_mj", e.activations_mj}};
+      };
+      j["energy"] = {{"estimate_fp32", parts(e_fp32)},
+                     {"estimate_int8", parts(e_int8)},
+                     {"assumptions", energy_assumptions()},
+                     {"measured_j_per_image", measured_j >= 0 ? nlohmann::ordered_json(measured_j)
+                                                               : nlohmann::ordered_json(nullptr)},
+                     {"measured_source", rapl.available() ? "RAPL " + join(rapl.domain_names(), ",")
+                                                          : rapl.why_unavailable()}};
+    }
     std::cout << j.dump(2) << '\n';
     return;
   }
@@ -153,6 +182,17 @@ void run_bench(const BenchOptions& o) {
   std::cout << f2(1000.0 / std::max(s_total.median, 1e-9)) << " images/s (median), " << detections
             << " detections above 0.01 per image\n"
             << "peak memory " << megabytes(peak) << " (" << peak_source << ")\n";
+  if (!o.energy) return;
+  std::cout << "\nenergy per image (network only, estimated): fp32 " << fixed(e_fp32.total_mj, 3)
+            << " mJ (compute " << fixed(e_fp32.compute_mj, 3) << ", weights " << fixed(e_fp32.weights_mj, 3)
+            << ", activations " << fixed(e_fp32.activations_mj, 3) << "); if int8: "
+            << fixed(e_int8.total_mj, 3) << " mJ\n"
+            << "  " << energy_assumptions() << '\n';
+  if (measured_j >= 0)
+    std::cout << "energy per image (measured, RAPL " << join(rapl.domain_names(), ",")
+              << ", whole package): " << fixed(measured_j * 1000.0, 1) << " mJ\n";
+  else
+    std::cout << "energy per image (measured): not available: " << rapl.why_unavailable() << '\n';
 }
 
 }  // namespace
@@ -166,6 +206,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--warmup", o->warmup, "untimed runs first")->capture_default_str();
   cmd->add_option("--threads", o->threads, "LibTorch threads (default: the global --threads)");
   cmd->add_option("--image", o->image, "synthetic image size WxH")->capture_default_str();
+  cmd->add_flag("--energy", o->energy,
+                "energy per image: estimated from MACs and memory traffic, and measured with RAPL where the "
+                "machine exposes it");
   cmd->add_flag("--json", o->json, "machine-readable output");
   cmd->callback([o] { run_bench(*o); });
 }

@@ -80,4 +80,10 @@ std::string Table::render() const {
   return out.str();
 }
 
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) s += (i ? separator : "") + parts[i];
+  return s;
+}
+
 }  // namespace whittle::cli

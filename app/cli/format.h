@@ -11,6 +11,7 @@ namespace whittle::cli {
 std::string with_commas(int64_t n);                 // 138357544 -> "138,357,544"
 std::string si(double value, int decimals = 2);     // 15470264320 -> "15.47 G"
 std::string megabytes(int64_t bytes);               // "553.43 MB"
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
 // printf "%.*f"; NaN (e.g. an AP that is not defined) prints as nan_text.
 std::string fixed(double value, int decimals, const char* nan_text = "n/a");
 // A JSON number, or null for NaN and infinities (JSON has neither).

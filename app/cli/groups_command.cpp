@@ -48,12 +48,6 @@ Graph load_graph(const GroupsOptions& o) {
   throw Error("unknown zoo model '" + o.zoo + "'; known: " + known);
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string s;
-  for (const auto& p : parts) s += (s.empty() ? "" : ",") + p;
-  return s;
-}
-
 void print_json(const ChannelGroups& groups) {
   nlohmann::ordered_json j = nlohmann::ordered_json::array();
   for (const auto& g : groups.groups) {
@@ -80,7 +74,7 @@ void print_table(const ChannelGroups& groups) {
   int64_t prunable = 0, channels = 0;
   for (const auto& g : groups.groups) {
     table.add({g.name, std::to_string(g.channels), std::to_string(g.members.size()),
-               join(g.filter_nodes()), g.prunable ? "yes" : "no: " + g.reason});
+               join(g.filter_nodes(), ","), g.prunable ? "yes" : "no: " + g.reason});
     if (g.prunable) {
       ++prunable;
       channels += g.channels;
