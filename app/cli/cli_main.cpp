@@ -7,6 +7,7 @@
 #include "cli/detect_command.h"
 #include "cli/eval_command.h"
 #include "cli/eval_dets_command.h"
+#include "cli/export_command.h"
 #include "cli/finetune_command.h"
 #include "cli/groups_command.h"
 #include "cli/info_command.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   whittle::cli::add_sensitivity_command(app);
   whittle::cli::add_finetune_command(app);
   whittle::cli::add_prune_schedule_command(app);
+  whittle::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
