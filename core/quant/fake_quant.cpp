@@ -1,0 +1,83 @@
+#include "quant/fake_quant.h"
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <optional>
+
+#include "graph/error.h"
+#include "graph/shape_inference.h"
+#include "quant/fp32_node.h"
+
+namespace whittle {
+
+at::Tensor fake_quantize_activation(const at::Tensor& x, const ActivationQuant& q) {
+  return at::fake_quantize_per_tensor_affine(x, q.scale, q.zero_point, 0, 255);
+}
+
+at::Tensor fake_quantize_weight(const at::Tensor& weight) {
+  const at::Tensor scales = symmetric_int8_scales(weight).to(at::kFloat);
+  const at::Tensor zero_points = at::zeros({weight.size(0)}, at::kInt);
+  return at::fake_quantize_per_channel_affine(weight, scales, zero_points, 0, -128, 127);
+}
+
+FakeQuantRunner::FakeQuantRunner(const QuantizedGraph& model) : graph_(model.graph) {
+  validate(graph_);
+  plan_ = plan_int8(model);
+}
+
+TensorMap FakeQuantRunner::run(const TensorMap& inputs, const std::vector<std::string>& extra) {
+  const Graph& g = graph_;
+  ShapeMap input_shapes;
+  std::map<std::string, at::Tensor> env;
+  for (const auto& in : g.inputs) {
+    auto it = inputs.find(in.name);
+    if (it == inputs.end()) throw Error("graph input '" + in.name + "' was not given");
+    const at::Tensor& t = it->second;
+    if (t.scalar_type() != at::kFloat)
+      throw Error("graph input '" + in.name + "' must be float32, got " +
+                  std::string(c10::toString(t.scalar_type())));
+    input_shapes[in.name] = Shape(t.sizes().begin(), t.sizes().end());
+    const auto& q = plan_.values.at(in.name);
+    env[in.name] = q ? fake_quantize_activation(t, *q) : t;
+  }
+  infer_shapes(g, input_shapes);
+  for (const auto& v : extra)
+    if (!g.is_input(v) && g.producer(v) < 0) throw Error("value '" + v + "' is not in the graph");
+
+  // Every node runs, a fused pair as conv (unquantized) then activation
+  // (quantized with the pair's parameters), so every value can be asked for.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    const NodeQuantPlan& p = plan_.nodes[i];
+    std::vector<at::Tensor> args;
+    for (const auto& in : n.inputs) args.push_back(env.at(in));
+    const bool int8_weight =
+        p.precision == Precision::Int8 && (n.op == Op::Conv2d || n.op == Op::Linear);
+    at::Tensor y = run_node_fp32(
+        n, args, int8_weight ? fake_quantize_weight(n.weight("weight")) : at::Tensor());
+    std::optional<ActivationQuant> q = p.quant;
+    if (p.fused_activation >= 0) q.reset();  // quantized after its activation
+    if (p.fused_into >= 0) q = plan_.nodes[p.fused_into].quant;
+    env[n.output] = q ? fake_quantize_activation(y, *q) : y;
+  }
+
+  TensorMap result;
+  auto take = [&](const std::string& v) {
+    const at::Tensor& t = env.at(v);
+    result[v] = t.dim() == 4 ? t.contiguous() : t;
+  };
+  for (const auto& out : g.outputs) take(out);
+  for (const auto& v : extra) take(v);
+  return result;
+}
+
+std::vector<at::Tensor> FakeQuantRunner::forward(const at::Tensor& input) {
+  if (graph_.inputs.size() != 1) throw Error("forward() needs a graph with exactly one input");
+  TensorMap out = run({{graph_.inputs[0].name, input}});
+  std::vector<at::Tensor> result;
+  for (const auto& name : graph_.outputs) result.push_back(out.at(name));
+  return result;
+}
+
+}  // namespace whittle
