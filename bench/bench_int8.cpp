@@ -2,9 +2,9 @@
 // ms per image, for the zoo SSDs: MobileNetV1-SSD (300), MobileNetV2-SSDLite
 // (320) and SSD300-VGG16, 20 classes, raw head outputs.
 //
-// Quantization: BN folded, activation parameters from a min/max pass over
-// --calib random N(0,1) images (a speed benchmark: the ranges need only be
-// plausible; real calibration is quant/calibrate), per-channel int8 weights.
+// Quantization: BN folded, activation parameters from min/max calibration
+// (quant/calibrate) over --calib random N(0,1) images (a speed benchmark: the
+// ranges need only be plausible), per-channel int8 weights.
 // The two runners are interleaved round-robin per iteration (the starting one
 // rotates) so drift hits both alike; threads are set in LibTorch, OpenCV and
 // OpenBLAS alike. Each model's line reports the engine, how many nodes run
@@ -18,18 +18,17 @@
 // 2 calibration images. The Markdown report goes to stdout, progress to stderr.
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <iostream>
-#include <limits>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "bench_util.h"
+#include "jobs/progress.h"
+#include "quant/calibrate.h"
 #include "quant/int8_runner.h"
-#include "quant/quant_params.h"
-#include "runtime/fold_batch_norm.h"
 #include "runtime/process_setup.h"
 #include "runtime/runner.h"
 
@@ -89,31 +88,6 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-// BN folded; every value's parameters from its min and max over the images.
-QuantizedGraph minmax_quantize(const Graph& graph, const std::vector<at::Tensor>& images) {
-  QuantizedGraph model;
-  model.graph = graph.clone();
-  fold_batch_norm(model.graph);
-  std::vector<std::string> values;
-  for (const auto& v : model.graph.values()) values.push_back(v.name);
-  Runner runner(model.graph);
-  const std::string in = model.graph.inputs.at(0).name;
-  std::map<std::string, std::pair<float, float>> range;
-  for (const auto& x : images) {
-    TensorMap out = runner.run({{in, x}}, values);
-    for (const auto& v : values) {
-      auto& r = range.try_emplace(v, std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest())
-                    .first->second;
-      const at::Tensor& t = out.at(v);
-      r = {std::min(r.first, t.min().item<float>()), std::max(r.second, t.max().item<float>())};
-    }
-  }
-  for (const auto& [v, r] : range) model.spec.activations[v] = affine_uint8(r.first, r.second);
-  model.spec.observer = "minmax";
-  model.spec.calibration_images = static_cast<int>(images.size());
-  return model;
-}
-
 struct Row {
   std::string label;
   int threads = 0;
@@ -139,7 +113,9 @@ int main(int argc, char** argv) {
     at::manual_seed(11);
     std::vector<at::Tensor> images;
     for (int i = 0; i < args.calib; ++i) images.push_back(at::randn({1, 3, spec.size, spec.size}));
-    const QuantizedGraph model = minmax_quantize(d.graph, images);
+    QuantizedGraph model = prepare_for_int8(d.graph);
+    NullProgress quiet;
+    model.spec = calibrate(model.graph, calibration_batches(images), ObserverKind::MinMax, {}, quiet);
 
     Runner fp32(d.graph);  // default inference options: BN folded, channels-last
     Int8RunnerOptions options;

@@ -7,7 +7,7 @@
 
 #include "graph/error.h"
 #include "graph/shape_inference.h"
-#include "quant/fp32_node.h"
+#include "runtime/node_ops.h"
 
 namespace whittle {
 
@@ -54,8 +54,9 @@ TensorMap FakeQuantRunner::run(const TensorMap& inputs, const std::vector<std::s
     for (const auto& in : n.inputs) args.push_back(env.at(in));
     const bool int8_weight =
         p.precision == Precision::Int8 && (n.op == Op::Conv2d || n.op == Op::Linear);
-    at::Tensor y = run_node_fp32(
-        n, args, int8_weight ? fake_quantize_weight(n.weight("weight")) : at::Tensor());
+    NodeExecution how;
+    if (int8_weight) how.weight = fake_quantize_weight(n.weight("weight"));
+    at::Tensor y = execute_node(n, args, how);
     std::optional<ActivationQuant> q = p.quant;
     if (p.fused_activation >= 0) q.reset();  // quantized after its activation
     if (p.fused_into >= 0) q = plan_.nodes[p.fused_into].quant;

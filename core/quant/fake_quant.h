@@ -29,19 +29,19 @@ at::Tensor fake_quantize_activation(const at::Tensor& x, const ActivationQuant& 
 // Per-output-channel (axis 0) symmetric int8: quantize_weight_int8(w).dequantize().
 at::Tensor fake_quantize_weight(const at::Tensor& weight);
 
-class FakeQuantRunner {
+class FakeQuantRunner : public GraphExecutor {
  public:
   // Throws as plan_int8 does.
   explicit FakeQuantRunner(const QuantizedGraph& model);
 
   // Graph outputs and each value in `extra` (any value, also one Int8Runner
   // fuses away: here it is the conv's unquantized fp32 output), fp32, NCHW.
-  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {});
+  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
   // Single-input convenience: the graph outputs in graph order.
   std::vector<at::Tensor> forward(const at::Tensor& input);
 
   const Int8Plan& plan() const { return plan_; }
-  const Graph& graph() const { return graph_; }
+  const Graph& graph() const override { return graph_; }
 
  private:
   Graph graph_;  // shares weight tensors with the model given

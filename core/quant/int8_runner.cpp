@@ -10,29 +10,11 @@
 
 #include "graph/error.h"
 #include "graph/shape_inference.h"
-#include "quant/fp32_node.h"
+#include "quant/qengine.h"
+#include "runtime/node_ops.h"
 
 namespace whittle {
 namespace {
-
-using ConvPacked = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
-using LinearPacked = c10::intrusive_ptr<LinearPackedParamsBase>;
-
-at::QEngine to_aten(QEngine e) {
-  switch (e) {
-    case QEngine::OneDnn: return at::QEngine::ONEDNN;
-    case QEngine::Qnnpack: return at::QEngine::QNNPACK;
-    case QEngine::Fbgemm: return at::QEngine::FBGEMM;
-    case QEngine::X86: return at::QEngine::X86;
-    case QEngine::Auto: break;
-  }
-  return at::QEngine::NoQEngine;
-}
-
-bool is_supported(QEngine e) {
-  const auto& s = at::globalContext().supportedQEngines();
-  return std::find(s.begin(), s.end(), to_aten(e)) != s.end();
-}
 
 // First line of a LibTorch error (the rest is a C++ backtrace).
 std::string first_line(const std::exception& e) {
@@ -51,32 +33,6 @@ at::Tensor call(const c10::OperatorHandle& op, torch::jit::Stack stack) {
 
 c10::OperatorHandle find_op(const char* name) {
   return c10::Dispatcher::singleton().findSchemaOrThrow(name, "");
-}
-
-c10::IValue ints(const std::vector<int64_t>& v) { return c10::IValue(v); }
-
-c10::IValue bias_of(const Node& n) {
-  if (!n.has_weight("bias")) return c10::IValue();
-  return c10::IValue(n.weight("bias").detach().to(at::kFloat).contiguous());
-}
-
-// Each packed weight serves one kernel only (apply or apply_relu, fixed by
-// the plan): QNNPACK caches the output clamping in it on first use.
-ConvPacked prepack_conv(const Node& n) {
-  static const c10::OperatorHandle op = find_op("quantized::conv2d_prepack");
-  torch::jit::Stack st{quantize_weight_int8(n.weight("weight")), bias_of(n),
-                       ints(n.attrs.get_pair("stride", 1)), ints(n.attrs.get_pair("padding", 0)),
-                       ints(n.attrs.get_pair("dilation", 1)),
-                       c10::IValue(n.attrs.get_int("groups", 1))};
-  op.callBoxed(&st);
-  return st.at(0).toCustomClass<ConvPackedParamsBase<2>>();
-}
-
-LinearPacked prepack_linear(const Node& n) {
-  static const c10::OperatorHandle op = find_op("quantized::linear_prepack");
-  torch::jit::Stack st{quantize_weight_int8(n.weight("weight")), bias_of(n)};
-  op.callBoxed(&st);
-  return st.at(0).toCustomClass<LinearPackedParamsBase>();
 }
 
 at::Tensor quantize(const at::Tensor& x, const ActivationQuant& q) {
@@ -113,7 +69,7 @@ std::string_view qengine_name(QEngine engine) {
 std::vector<QEngine> supported_qengines() {
   std::vector<QEngine> out;
   for (QEngine e : {QEngine::X86, QEngine::OneDnn, QEngine::Fbgemm, QEngine::Qnnpack})
-    if (is_supported(e)) out.push_back(e);
+    if (qengine_supported(e)) out.push_back(e);
   return out;
 }
 
@@ -124,7 +80,7 @@ QEngine best_qengine() {
   const std::vector<QEngine> order = {QEngine::X86, QEngine::OneDnn, QEngine::Fbgemm, QEngine::Qnnpack};
 #endif
   for (QEngine e : order)
-    if (is_supported(e)) return e;
+    if (qengine_supported(e)) return e;
   throw Error("this LibTorch build has no quantized engine for int8 execution");
 }
 
@@ -166,7 +122,7 @@ struct Int8Runner::Impl {
     if (p.precision == Precision::Fp32) {
       std::vector<at::Tensor> f;
       for (const auto& t : x) f.push_back(t.is_quantized() ? t.dequantize() : t);
-      at::Tensor y = run_node_fp32(n, f);
+      at::Tensor y = execute_node(n, f);
       return p.quant ? quantize(y, *p.quant) : y;
     }
     for (size_t k = 0; k < x.size(); ++k)
@@ -206,7 +162,7 @@ struct Int8Runner::Impl {
       case Op::Flatten:
       case Op::Identity:
         // ATen's own calls take quantized tensors and keep their parameters.
-        return run_node_fp32(n, x);
+        return execute_node(n, x);
       default:
         break;
     }
@@ -219,14 +175,7 @@ Int8Runner::Int8Runner(const QuantizedGraph& model, Int8RunnerOptions options)
   validate(model.graph);
   Impl& m = *impl_;
   m.options = options;
-  m.engine = options.engine == QEngine::Auto ? best_qengine() : options.engine;
-  if (!is_supported(m.engine)) {
-    std::string have;
-    for (QEngine e : supported_qengines()) have += (have.empty() ? "" : ", ") + std::string(qengine_name(e));
-    throw Error("quantized engine " + std::string(qengine_name(m.engine)) +
-                " is not in this LibTorch build (it has: " + have + ")");
-  }
-  at::globalContext().setQEngine(to_aten(m.engine));
+  m.engine = set_qengine(options.engine);
   m.plan = plan_int8(model);
 
   // The runner's own graph: int8 Conv/Linear weights live in the packed
@@ -241,8 +190,8 @@ Int8Runner::Int8Runner(const QuantizedGraph& model, Int8RunnerOptions options)
     Node& n = m.graph.nodes[i];
     const bool int8 = m.plan.nodes[i].precision == Precision::Int8;
     try {
-      if (int8 && n.op == Op::Conv2d) m.conv[i] = prepack_conv(n);
-      if (int8 && n.op == Op::Linear) m.linear[i] = prepack_linear(n);
+      if (int8 && n.op == Op::Conv2d) m.conv[i] = prepack_conv2d_int8(n);
+      if (int8 && n.op == Op::Linear) m.linear[i] = prepack_linear_int8(n);
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
@@ -268,7 +217,7 @@ std::vector<NodePrecision> Int8Runner::node_precisions() const {
 TensorMap Int8Runner::run(const TensorMap& inputs, const std::vector<std::string>& extra) {
   const Impl& m = *impl_;
   const Graph& g = m.graph;
-  at::globalContext().setQEngine(to_aten(m.engine));
+  set_qengine(m.engine);
   at::NoGradGuard no_grad;
 
   for (const auto& v : extra)

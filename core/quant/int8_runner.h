@@ -42,7 +42,7 @@ struct Int8RunnerOptions {
   bool channels_last = true;  // 4-D graph inputs quantized as NHWC (oneDNN's layout)
 };
 
-class Int8Runner {
+class Int8Runner : public GraphExecutor {
  public:
   // Throws whittle::Error naming the node for a missing activation entry
   // (see plan_int8) or a weight LibTorch cannot prepack, and naming the
@@ -55,7 +55,7 @@ class Int8Runner {
   // Runs on named fp32 inputs. Returns every graph output and each value in
   // `extra`, dequantized to fp32 (contiguous NCHW). A value fused away (a
   // conv output feeding its ReLU) cannot be asked for.
-  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {});
+  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
   // Single-input convenience: the graph outputs in graph order.
   std::vector<at::Tensor> forward(const at::Tensor& input);
 
@@ -63,7 +63,7 @@ class Int8Runner {
   const Int8Plan& plan() const;
   // Per node: int8 or fp32, and the kernel that runs it.
   std::vector<NodePrecision> node_precisions() const;
-  const Graph& graph() const;
+  const Graph& graph() const override;
 
  private:
   struct Impl;

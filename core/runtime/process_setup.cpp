@@ -8,7 +8,13 @@
 
 namespace whittle {
 
+void limit_onednn_isa() {
+  if (!std::getenv("ONEDNN_MAX_CPU_ISA") && !std::getenv("DNNL_MAX_CPU_ISA"))
+    setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_VNNI", 1);
+}
+
 void configure_process(char** argv) {
+  limit_onednn_isa();
   if (!std::getenv("OMP_WAIT_POLICY")) {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     // A short spin before sleeping: threads stay awake across the microsecond

@@ -17,7 +17,16 @@ namespace whittle {
 //    first image; WHITTLE_SET_WAIT_POLICY=1 tells the new one.
 // 2. Keeps freed memory in the process (mallopt): glibc handing large conv
 //    buffers back to the OS made conv timings swing 5-28 ms.
+// 3. limit_onednn_isa().
 void configure_process(char** argv);
+
+// Caps oneDNN at AVX-512 VNNI (ONEDNN_MAX_CPU_ISA, unless the caller set it):
+// the AMX int8 kernels of the oneDNN inside Debian's LibTorch 1.13
+// (jit_1x1:avx512_core_amx_int8) corrupted the heap here on small 1x1 convs
+// of an int8 SSDLite ("corrupted size vs. prev_size"; clean with the cap, and
+// under valgrind, which hides AMX). oneDNN reads the variable once, at its
+// first use: call this before any LibTorch op (test mains do too).
+void limit_onednn_isa();
 
 // Whether configure_process set OMP_WAIT_POLICY (rather than the caller).
 bool wait_policy_set_by_whittle();

@@ -9,22 +9,9 @@
 #include "graph/error.h"
 #include "graph/shape_inference.h"
 #include "runtime/fold_batch_norm.h"
+#include "runtime/node_ops.h"
 
 namespace whittle {
-namespace {
-
-// First line of a LibTorch error (the rest is a C++ backtrace).
-std::string first_line(const std::exception& e) {
-  std::string what = e.what();
-  auto end = what.find('\n');
-  return end == std::string::npos ? what : what.substr(0, end);
-}
-
-std::vector<int64_t> pair(const Node& node, const char* key, int64_t fallback) {
-  return node.attrs.get_pair(key, fallback);
-}
-
-}  // namespace
 
 struct Runner::Impl {
   Graph graph;
@@ -58,83 +45,6 @@ struct Runner::Impl {
       in_place[i] = !training() && is_activation(n.op) && !pinned.count(n.inputs[0]) &&
                     uses[n.inputs[0]] == 1;
     }
-  }
-
-  at::Tensor execute(size_t index, std::vector<at::Tensor>& x, bool inplace) const {
-    const Node& n = graph.nodes[index];
-    switch (n.op) {
-      case Op::Conv2d: {
-        at::Tensor bias = n.has_weight("bias") ? n.weight("bias") : at::Tensor();
-        return at::conv2d(x[0], n.weight("weight"), bias, pair(n, "stride", 1),
-                          pair(n, "padding", 0), pair(n, "dilation", 1),
-                          n.attrs.get_int("groups", 1));
-      }
-      case Op::BatchNorm2d:
-        return at::batch_norm(x[0], n.weight("weight"), n.weight("bias"),
-                              n.weight("running_mean"), n.weight("running_var"), training(),
-                              n.attrs.get_float("momentum", 0.1), n.attrs.get_float("eps", 1e-5),
-                              false);
-      case Op::ReLU:
-        return inplace ? at::relu_(x[0]) : at::relu(x[0]);
-      case Op::ReLU6:
-        return inplace ? at::hardtanh_(x[0], 0.0, 6.0) : at::hardtanh(x[0], 0.0, 6.0);
-      case Op::LeakyReLU: {
-        double alpha = n.attrs.get_float("alpha", 0.01);
-        return inplace ? at::leaky_relu_(x[0], alpha) : at::leaky_relu(x[0], alpha);
-      }
-      case Op::SiLU:
-        return inplace ? at::silu_(x[0]) : at::silu(x[0]);
-      case Op::Sigmoid:
-        return inplace ? at::sigmoid_(x[0]) : at::sigmoid(x[0]);
-      case Op::Hardswish:
-        return inplace ? at::hardswish_(x[0]) : at::hardswish(x[0]);
-      case Op::MaxPool2d: {
-        auto kernel = pair(n, "kernel", 1);
-        auto stride = n.attrs.has("stride") ? pair(n, "stride", 1) : kernel;
-        return at::max_pool2d(x[0], kernel, stride, pair(n, "padding", 0), {1, 1},
-                              n.attrs.get_int("ceil_mode", 0) != 0);
-      }
-      case Op::AvgPool2d: {
-        auto kernel = pair(n, "kernel", 1);
-        auto stride = n.attrs.has("stride") ? pair(n, "stride", 1) : kernel;
-        return at::avg_pool2d(x[0], kernel, stride, pair(n, "padding", 0),
-                              n.attrs.get_int("ceil_mode", 0) != 0,
-                              n.attrs.get_int("count_include_pad", 1) != 0);
-      }
-      case Op::GlobalAvgPool:
-        return x[0].mean({2, 3}, /*keepdim=*/true);
-      case Op::Add:
-        return at::add(x[0], x[1]);
-      case Op::Mul:
-        return at::mul(x[0], x[1]);
-      case Op::Concat:
-        return at::cat(x, 1);
-      case Op::Upsample: {
-        std::vector<int64_t> size;
-        if (n.attrs.has("size")) {
-          size = pair(n, "size", 1);
-        } else {
-          int64_t s = n.attrs.get_int("scale", 1);
-          size = {x[0].size(2) * s, x[0].size(3) * s};
-        }
-        return at::upsample_nearest2d(x[0], size);
-      }
-      case Op::L2Norm: {
-        // torchvision SSD: weight.view(1, C, 1, 1) * x / max(||x||_2 over C, eps)
-        double eps = n.attrs.get_float("eps", 1e-10);
-        at::Tensor norm = x[0].norm(2, {1}, /*keepdim=*/true).clamp_min(eps);
-        return x[0] / norm * n.weight("weight").view({1, -1, 1, 1});
-      }
-      case Op::Flatten:
-        return x[0].flatten(1);
-      case Op::Linear: {
-        at::Tensor bias = n.has_weight("bias") ? n.weight("bias") : at::Tensor();
-        return at::linear(x[0], n.weight("weight"), bias);
-      }
-      case Op::Identity:
-        return x[0];
-    }
-    throw Error(n.label() + " has an unknown op");
   }
 };
 
@@ -200,15 +110,11 @@ TensorMap Runner::run(const TensorMap& inputs, const std::vector<std::string>& e
     std::vector<at::Tensor> args;
     args.reserve(node.inputs.size());
     for (const auto& in : node.inputs) args.push_back(env.at(in));
-    try {
-      // A value requested only at run time must not be overwritten in place.
-      bool inplace = impl_->in_place[i] && !wanted.count(node.inputs[0]);
-      env[node.output] = impl_->execute(i, args, inplace);
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw Error(node.label() + " failed: " + first_line(e));
-    }
+    NodeExecution how;
+    how.training = impl_->training();
+    // A value requested only at run time must not be overwritten in place.
+    how.in_place = impl_->in_place[i] && !wanted.count(node.inputs[0]);
+    env[node.output] = execute_node(node, args, how);
     for (const auto& v : impl_->frees[i])
       if (!wanted.count(v)) env.erase(v);
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "runtime/executor.h"
 
 namespace whittle {
 
@@ -25,9 +26,7 @@ struct RunnerOptions {
   std::vector<std::string> keep_values;
 };
 
-using TensorMap = std::map<std::string, at::Tensor>;
-
-class Runner {
+class Runner : public GraphExecutor {
  public:
   explicit Runner(const Graph& graph, RunnerOptions options = {});
   ~Runner();
@@ -37,7 +36,7 @@ class Runner {
   // Runs the graph on named inputs. Returns every graph output and each value
   // named in `extra` (intermediates, e.g. for importance statistics). Outputs
   // are contiguous NCHW. Errors name the node that failed.
-  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {});
+  TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
   // Single-input convenience: the graph outputs in graph order.
   std::vector<at::Tensor> forward(const at::Tensor& input);
 
@@ -45,7 +44,7 @@ class Runner {
   // requires_grad set), in node order then weight-name order.
   std::vector<at::Tensor> parameters() const;
   // The graph the runner executes (the folded copy in inference mode).
-  const Graph& graph() const;
+  const Graph& graph() const override;
   RunMode mode() const;
 
  private:
