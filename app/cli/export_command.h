@@ -7,20 +7,28 @@
 #include <CLI/CLI.hpp>
 
 #include "graph/graph.h"
+#include "quant/quant_params.h"
 
 namespace whittle::cli {
 
-// How far an exported file's outputs are from Whittle's fp32 runner.
+// How far an exported file's outputs are from Whittle's runner (the fp32
+// runner; the int8 runner for int8 formats).
 struct ExportComparison {
   std::string engine;                // "OpenCV DNN", "PyTorch Mobile"
   std::vector<std::string> outputs;  // graph output names
   std::vector<double> max_abs_diff;  // per output
   double max_abs = 0;                // over every output
   double max_rel = 0;                // max_abs relative to the largest |output|
+  // Int8 formats: per output and overall, the difference in units of the
+  // output's quantization step (io/onnx_int8.h, Int8Comparison).
+  std::vector<double> max_steps;
+  double max_step_diff = 0;
 };
 
 // One --format: how to write it and how to check what was written. New
-// formats (int8 ONNX, int8 .ptl) are one more entry in export_formats().
+// formats are one more entry in export_formats(). An fp32 format reads an
+// fp32 model (save, verify); an int8 format (save_int8 set) reads a Whittle
+// int8 model, the QDQ ONNX file `whittle-cli quantize` writes.
 struct ExportFormat {
   std::string name;         // the --format value
   std::string description;  // one line
@@ -29,17 +37,30 @@ struct ExportFormat {
   std::function<ExportComparison(const Graph&, const std::string& path,
                                  const std::vector<at::Tensor>& inputs)>
       verify;
+  std::function<void(const QuantizedGraph&, const std::string& path)> save_int8;
+  std::function<ExportComparison(const QuantizedGraph&, const std::string& path,
+                                 const std::vector<at::Tensor>& inputs)>
+      verify_int8;
+  // Int8 formats: --verify's default tolerance, in quantization steps.
+  double default_steps = 0;
+
+  // Which models the format writes: fp32 (save), int8 (save_int8), or both (ptl).
+  bool int8() const { return static_cast<bool>(save_int8); }
 };
 
 // Every format, in a fixed order.
 std::vector<ExportFormat> export_formats();
 
-// `export --model FILE.onnx --format onnx|ptl --out FILE [--verify]
-// [--tolerance T] [--json]`: writes the model in another format; --verify
-// runs the written file (OpenCV DNN for ONNX, the PyTorch Mobile lite
-// interpreter for .ptl) on a seeded random input of the model's input shape
-// and compares it with Whittle's runner: pass when max abs diff <= T or max
-// diff relative to the largest |output| <= T (exit status 1 when it fails).
+// `export --model FILE.onnx --format onnx|ptl|onnx-int8-qdq|onnx-int8-qop
+// --out FILE [--verify] [--tolerance T] [--json]`: writes the model in
+// another format; --verify runs the written file (OpenCV DNN for ONNX, the
+// PyTorch Mobile lite interpreter for .ptl, Whittle's QDQ reader for
+// onnx-int8-qdq) on a seeded random input of the model's input shape and
+// compares it with Whittle's runner: pass when max abs diff <= T or max diff
+// relative to the largest |output| <= T (exit status 1 when it fails). The
+// int8 formats read an int8 model (QDQ ONNX) and compare with the int8
+// runner: T counts quantization steps of the outputs (defaults: 0 for
+// onnx-int8-qdq, which must be bit-identical; a few for OpenCV's int8 kernels).
 void add_export_command(CLI::App& app);
 
 }  // namespace whittle::cli

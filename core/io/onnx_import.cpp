@@ -165,6 +165,18 @@ Graph from_onnx_bytes(const std::string& bytes, const std::string& origin) {
       throw Error("not an ONNX model (protobuf parse failed; the file is truncated or not ONNX)");
     if (!model.has_graph() || model.graph().node_size() == 0)
       throw Error("not an ONNX model (no graph, or a graph without nodes)");
+    for (const auto& n : model.graph().node())  // int8 files: io/onnx_int8.h
+      if (n.op_type().rfind("QLinear", 0) == 0)
+        throw Error("an int8 QOperator model (" + n.op_type() +
+                    " nodes), written for OpenCV DNN: Whittle does not read it back");
+    for (const auto& n : model.graph().node())
+      if (n.op_type() == "QuantizeLinear" || n.op_type() == "DequantizeLinear")
+        throw Error("an int8 model (QDQ: " + n.op_type() +
+                    " nodes), not an fp32 one: load it as a quantized model (load_qdq_onnx)");
+    for (const auto& p : model.metadata_props())
+      if (p.key() == "whittle.quant.format")
+        throw Error("an int8 model (metadata whittle.quant.format), not an fp32 one: load it as a "
+                    "quantized model (load_qdq_onnx)");
     Graph graph = Importer(model).run();
     validate(graph);
     return graph;

@@ -11,6 +11,8 @@
 // (-> Flatten), Constant nodes, initializers as raw_data or float_data, a
 // symbolic batch dimension (read as 1). Anything else throws whittle::Error
 // naming the file and the node: "model.onnx: (Foo node_3) unsupported ONNX op 'Foo'".
+// Int8 files (QuantizeLinear/DequantizeLinear or QLinear* nodes) are refused
+// with an error that says so: load_qdq_onnx (io/onnx_int8.h) reads them.
 #include <string>
 
 #include "graph/graph.h"

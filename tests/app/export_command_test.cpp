@@ -1,5 +1,6 @@
 // `whittle-cli export` end to end: a small SSDLite detector saved as ONNX
-// goes out as .ptl and as ONNX, each checked with --verify.
+// goes out as .ptl and as ONNX, each checked with --verify; its int8 model
+// (QDQ ONNX) goes out as QDQ and as QOperator ONNX for OpenCV DNN.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,8 +9,10 @@
 
 #include "app/cli_runner.h"
 #include "io/onnx_export.h"
+#include "io/onnx_int8.h"
 #include "io/ptl_export.h"
 #include "models/ssd/ssd_zoo.h"
+#include "quant/minmax_quant.h"
 
 namespace {
 
@@ -64,7 +67,9 @@ TEST_F(ExportCli, UnknownFormatListsTheValidOnesAndWritesNothing) {
   auto r = run_cli("export --model " + model() + " --format tflite --out " + out);
   EXPECT_NE(r.code, 0);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "whittle-cli: error: unknown --format 'tflite' (valid: onnx, ptl)\n");
+  EXPECT_EQ(r.err,
+            "whittle-cli: error: unknown --format 'tflite' (valid: onnx, ptl, onnx-int8-qdq, "
+            "onnx-int8-qop)\n");
   EXPECT_FALSE(fs::exists(out));
 
   auto missing = run_cli("export --model " + path("missing.onnx") + " --format ptl --out " + path("m.ptl"));
@@ -72,6 +77,79 @@ TEST_F(ExportCli, UnknownFormatListsTheValidOnesAndWritesNothing) {
   EXPECT_EQ(missing.err.rfind("whittle-cli: error: ", 0), 0u) << missing.err;
   EXPECT_NE(missing.err.find("missing.onnx"), std::string::npos) << missing.err;
   EXPECT_FALSE(fs::exists(path("m.ptl")));
+}
+
+// The detector's int8 model, as `whittle-cli quantize` writes it.
+std::string save_int8_model(const whittle::Detector& d, const std::string& path) {
+  at::manual_seed(4);
+  std::vector<at::Tensor> xs{at::randn({1, 3, 96, 96}), at::randn({1, 3, 96, 96})};
+  whittle::save_qdq_onnx(whittle::test::minmax_quantize(d.graph, xs), path);
+  return path;
+}
+
+TEST_F(ExportCli, Int8QopRunsInOpenCVCloseToTheInt8Runner) {
+  const std::string int8 = save_int8_model(detector_, path("ssdlite_int8.onnx"));
+  const std::string out = path("ssdlite_qop.onnx");
+  auto r = run_cli("export --model " + int8 + " --format onnx-int8-qop --out " + out + " --verify --json");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "onnx-int8-qop");
+  EXPECT_EQ(j["bytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(out)));
+  EXPECT_EQ(j["verify"]["engine"], "OpenCV DNN (int8)");
+  EXPECT_EQ(j["verify"]["reference"], "int8 runner");
+  EXPECT_EQ(j["verify"]["tolerance_unit"], "quantization steps");
+  EXPECT_EQ(j["verify"]["pass"], true);
+  EXPECT_LE(j["verify"]["max_step_diff"].get<double>(), j["verify"]["tolerance"].get<double>());
+  EXPECT_EQ(j["verify"]["outputs"].size(), detector_.graph.outputs.size());
+  EXPECT_TRUE(j["verify"]["outputs"][0].contains("max_step_diff"));
+}
+
+TEST_F(ExportCli, Int8QdqReloadsBitIdentical) {
+  const std::string int8 = save_int8_model(detector_, path("ssdlite_int8.onnx"));
+  const std::string out = path("copy_int8.onnx");
+  auto r = run_cli("export --model " + int8 + " --format onnx-int8-qdq --out " + out + " --verify");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out.rfind("wrote " + out + " (ONNX int8 QDQ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("verify: Whittle int8 runner, QDQ reloaded vs Whittle's int8 runner on a random "
+                       "[1,3,96,96] input: max abs diff 0.00e+00 (0.00 quantization steps)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("(tolerance 0.00 steps): pass\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(whittle::is_qdq_onnx(out));
+}
+
+TEST_F(ExportCli, Int8FormatsNeedAnInt8ModelAndFp32FormatsAnFp32One) {
+  const std::string out = path("x_qop.onnx");
+  auto r = run_cli("export --model " + model() + " --format onnx-int8-qop --out " + out);
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(r.err.rfind("whittle-cli: error: --format onnx-int8-qop needs a Whittle int8 model", 0), 0u)
+      << r.err;
+  EXPECT_NE(r.err.find(model() + " is not one"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("whittle-cli quantize"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+
+  const std::string int8 = save_int8_model(detector_, path("ssdlite_int8.onnx"));
+  auto f = run_cli("export --model " + int8 + " --format onnx --out " + path("x.onnx"));
+  EXPECT_NE(f.code, 0);
+  EXPECT_NE(f.err.find(int8 + " is an int8 model: use --format onnx-int8-qdq, onnx-int8-qop or ptl"),
+            std::string::npos)
+      << f.err;
+  EXPECT_FALSE(fs::exists(path("x.onnx")));
+}
+
+TEST_F(ExportCli, Int8PtlMatchesTheInt8Runner) {
+  const std::string int8 = save_int8_model(detector_, path("ssdlite_int8.onnx"));
+  const std::string out = path("ssdlite_int8.ptl");
+  auto r = run_cli("export --model " + int8 + " --format ptl --out " + out + " --verify --json");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verify"]["engine"], "PyTorch Mobile");
+  EXPECT_EQ(j["verify"]["reference"], "int8 runner");
+  EXPECT_EQ(j["verify"]["max_step_diff"].get<double>(), 0.0);  // the same kernels: identical
+  EXPECT_EQ(j["verify"]["pass"], true);
+  const std::string fp32 = path("ssdlite_fp32.ptl");
+  ASSERT_EQ(run_cli("export --model " + model() + " --format ptl --out " + fp32).code, 0);
+  EXPECT_LT(fs::file_size(out), fs::file_size(fp32) / 2);
 }
 
 }  // namespace

@@ -1,11 +1,14 @@
 // PyTorch Mobile export: every op, MobileNetV2 and an SSDLite detector go
 // through a .ptl and come back from the lite interpreter computing what the
-// fp32 Runner computes; the metadata rides along as an extra file.
+// fp32 Runner computes; the metadata rides along as an extra file. Int8: every
+// int8 op kind and an SSDLite detector come back computing exactly what the
+// Int8Runner computes, in a smaller file.
 #include <gtest/gtest.h>
 #include <torch/csrc/jit/mobile/import.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -15,6 +18,11 @@
 #include "io/ptl_export.h"
 #include "models/ssd/ssd_zoo.h"
 #include "models/zoo.h"
+#include "quant/calibrate.h"
+#include "quant/int8_plan.h"
+#include "quant/int8_runner.h"
+#include "quant/minmax_quant.h"
+#include "quant/qengine.h"
 
 namespace whittle {
 namespace {
@@ -224,6 +232,169 @@ TEST(PtlExport, VerifyAndMetadataRejectBadInput) {
   std::string other = dir.file("two.ptl");
   save_ptl(two, other);
   EXPECT_NE(error_of([&] { verify_ptl(g, other, x); }).find("2 outputs, the graph has 1"),
+            std::string::npos);
+}
+
+
+// ------------------------------------------------------------------ int8 ----
+
+// Every int8 op kind (fused and unfused conv/linear/add, depthwise conv, mul,
+// cat, relu/relu6 on their own, leaky_relu, sigmoid, hardswish, pools,
+// upsample, flatten, identity), fp32 nodes between int8 ones (SiLU and
+// L2Norm have no int8 kernel; "c5" is listed in fp32_nodes), and outputs
+// both quantized and fp32. QNNPACK's sigmoid takes only the output scale
+// 1/256 (zero point 0), which min/max calibration does not give:
+// `sigmoid` false leaves it out, for runs on every engine.
+Graph int8_ops_graph(bool sigmoid = true) {
+  GraphBuilder b(2345);
+  auto x = b.input("input", {1, 3, 16, 16});
+  auto c1 = b.relu("c1.relu", b.conv("c1", x, 8, 3, {1, 1, 1, 1, true}));         // conv2d_relu
+  auto c2 = b.relu6("c2.relu6", b.conv("c2", c1, 8, 3, {1, 1, 1, 8, true}));      // depthwise + relu6
+  auto c3 = b.conv("c3", c2, 8, 1);                                               // conv2d
+  auto a1 = b.relu("a1.relu", b.add("a1", c1, c3));                               // add_relu
+  auto a2 = b.add("a2", a1, c3);                                                  // add
+  auto r = b.relu("r", a2);                        // relu on its own (a2 has two readers), requantized
+  auto r6 = b.relu6("r6", c3);                                                    // clamp, requantized
+  auto gap = b.global_avg_pool("gap", r);                                         // mean
+  auto gate = sigmoid ? b.sigmoid("gate", gap) : gap;
+  auto m = b.mul("m", r, gate);                                                   // mul (broadcast)
+  auto cat = b.concat("cat", {m, r6, b.identity("id", a1), a2});                  // cat, identity
+  auto lr = b.leaky_relu("lr", cat, 0.1);
+  auto hs = b.hardswish("hs", lr);
+  auto mp = b.max_pool("mp", hs, 3, 2, 1, true);
+  auto ap = b.avg_pool("ap", mp, 3, 1, 1, false, false);
+  auto up = b.upsample("up", ap, 2);
+  auto si = b.silu("si", up);                                                     // fp32 (no kernel)
+  auto c4 = b.conv("c4", si, 8, 3, {2, 1, 1, 1, true});
+  auto c5 = b.relu("c5.relu", b.conv("c5", c4, 8, 1));                            // fp32 (listed)
+  auto l2 = b.l2norm("l2", c5);                                                   // fp32 -> output
+  auto fc = b.linear("fc", b.flatten("flat", b.global_avg_pool("gap2", c5)), 10);
+  auto fc2 = b.relu("fc2.relu", b.linear("fc2", b.flatten("flat2", ap), 6));      // linear_relu
+  b.output(c4);
+  b.output(l2);
+  b.output(fc);
+  b.output(fc2);
+  return b.build();
+}
+
+std::vector<at::Tensor> random_images(const Shape& shape, int n, uint64_t seed) {
+  at::manual_seed(seed);
+  std::vector<at::Tensor> xs;
+  for (int i = 0; i < n; ++i) xs.push_back(at::randn(shape));
+  return xs;
+}
+
+TEST(PtlExportInt8, EveryInt8OpKindMatchesInt8RunnerExactly) {
+  Graph g = int8_ops_graph();
+  QuantizedGraph model = test::minmax_quantize(g, random_images({1, 3, 16, 16}, 4, 31));
+  model.spec.fp32_nodes = {"c5"};
+  const std::string src = ptl_source(model);
+  for (const char* call :
+       {"quantized.conv2d_relu(qx, self.c1_packed, ", "quantized.conv2d(", "quantized.add_relu(",
+        "quantized.add(", "quantized.mul(", "quantized.cat([", "quantized.leaky_relu(",
+        "quantized.sigmoid(", "quantized.hardswish(", "quantized.linear(", "quantized.linear_relu(",
+        "torch.max_pool2d(", "torch.avg_pool2d(", "torch.mean(", "torch.upsample_nearest2d(",
+        "torch.flatten(", "= torch.dequantize(v", "torch.silu(d", "torch.relu(", "torch.clamp(",
+        "torch.quantize_per_tensor(", "torch.conv2d(", "x = x.contiguous(memory_format=2)"})
+    EXPECT_NE(src.find(call), std::string::npos) << call << " in\n" << src;
+  EXPECT_EQ(src.find("c5_packed"), std::string::npos) << src;  // fp32: a float weight
+
+  test::TempDir dir("ptl_int8_ops");
+  const std::string file = dir.file("ops.ptl");
+  ASSERT_NO_THROW(save_ptl(model, file)) << src;
+  for (uint64_t seed : {41, 42, 43}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    PtlCheck check = verify_ptl(model, file, random_images({1, 3, 16, 16}, 1, seed));
+    ASSERT_EQ(check.outputs, g.outputs);
+    EXPECT_EQ(check.max_abs, 0.0) << src;  // the same kernels on the same integers
+    EXPECT_EQ(check.max_steps, 0.0);
+    EXPECT_GT(check.step[0], 0.0);   // c4: int8
+    EXPECT_EQ(check.step[1], 0.0);   // l2: fp32
+    EXPECT_GT(check.step[2], 0.0);   // fc: int8
+  }
+  auto j = nlohmann::json::parse(mobile_extra_file(file, kPtlMetadataFile));
+  EXPECT_EQ(j["int8"]["qengine"], std::string(qengine_name(best_qengine())));
+  EXPECT_EQ(j["int8"]["observer"], "minmax");
+  EXPECT_EQ(j["int8"]["fp32_nodes"], (std::vector<std::string>{"si", "c5", "l2"}));
+  EXPECT_EQ(load_ptl_metadata(file), g.metadata);
+}
+
+// The file stores packed weights unpacked: whichever engine loads it packs
+// them for itself and then computes what Int8Runner on that engine does.
+TEST(PtlExportInt8, FileRunsOnEveryEngineOfTheBuildAsInt8RunnerDoes) {
+  Graph g = int8_ops_graph(/*sigmoid=*/false);
+  const QuantizedGraph model = test::minmax_quantize(g, random_images({1, 3, 16, 16}, 4, 31));
+  test::TempDir dir("ptl_int8_engines");
+  const std::string file = dir.file("ops.ptl");
+  const QEngine before = current_qengine();
+  save_ptl(model, file);
+  for (QEngine e : supported_qengines()) {
+    SCOPED_TRACE(std::string(qengine_name(e)));
+    PtlCheck check = verify_ptl(model, file, random_images({1, 3, 16, 16}, 1, 44), e);
+    EXPECT_EQ(check.max_abs, 0.0);
+    EXPECT_EQ(current_qengine(), before);  // put back
+  }
+  for (QEngine e : supported_qengines()) {  // packed under another engine: the same file
+    PtlOptions options;
+    options.qengine = e;
+    const std::string other = dir.file("ops_" + std::string(qengine_name(e)) + ".ptl");
+    save_ptl(model, other, options);
+    EXPECT_EQ(current_qengine(), before);
+    EXPECT_EQ(ptl_source(model, options), ptl_source(model));
+    auto j = nlohmann::json::parse(mobile_extra_file(other, kPtlMetadataFile));
+    EXPECT_EQ(j["int8"]["qengine"], std::string(qengine_name(e)));
+    EXPECT_EQ(verify_ptl(model, other, random_images({1, 3, 16, 16}, 1, 45)).max_abs, 0.0);
+  }
+}
+
+TEST(PtlExportInt8, SsdliteDetectorMatchesInt8RunnerInASmallerFile) {
+  Detector d = build_detector_zoo("ssdlite_mobilenet_v2", 3, 0.5, 128);
+  QuantizedGraph model = prepare_for_int8(d.graph);
+  NullProgress quiet;
+  model.spec = calibrate(model.graph, calibration_batches(random_images({1, 3, 128, 128}, 2, 51)),
+                         ObserverKind::MinMax, {}, quiet);
+  test::TempDir dir("ptl_int8_ssd");
+  const std::string fp32 = dir.file("ssdlite.ptl"), int8 = dir.file("ssdlite_int8.ptl");
+  save_ptl(d.graph, fp32);
+  save_ptl(model, int8);
+  PtlCheck check = verify_ptl(model, int8, random_images({1, 3, 128, 128}, 1, 52));
+  ASSERT_EQ(check.outputs, d.graph.outputs);
+  EXPECT_EQ(check.max_abs, 0.0);
+  EXPECT_EQ(check.max_steps, 0.0);
+  const auto fp32_bytes = fs::file_size(fp32), int8_bytes = fs::file_size(int8);
+  std::cout << "[ size     ] SSDLite-MobileNetV2 w0.5 128: fp32 .ptl " << fp32_bytes << " bytes, int8 .ptl "
+            << int8_bytes << " bytes (" << static_cast<double>(int8_bytes) / fp32_bytes << "x); int8 vs "
+            << "Int8Runner max |diff| " << check.max_abs << " (" << check.max_steps << " steps)\n";
+  EXPECT_LT(int8_bytes, fp32_bytes / 2);
+  EXPECT_EQ(load_ptl_metadata(int8), d.graph.metadata);
+}
+
+TEST(PtlExportInt8, ErrorsNameTheNodeOrEngineAndLeaveNoFileBehind) {
+  test::TempDir dir("ptl_int8_errors");
+  const std::string file = dir.file("m.ptl");
+  test::write_bytes(file, "old contents");
+  QuantizedGraph model = test::minmax_quantize(small_conv_graph(), random_images({1, 3, 8, 8}, 2, 61));
+
+  QuantizedGraph missing = model;
+  missing.spec.activations.erase("relu");
+  std::string e = error_of([&] { save_ptl(missing, file); });
+  EXPECT_NE(e.find(file), std::string::npos) << e;
+  EXPECT_NE(e.find("(Conv conv1) fused with (ReLU relu)"), std::string::npos) << e;
+  EXPECT_NE(error_of([&] { ptl_source(missing); }).find("'relu'"), std::string::npos);
+
+  const std::vector<QEngine> have = supported_qengines();
+  for (QEngine absent : {QEngine::Fbgemm, QEngine::X86, QEngine::Qnnpack, QEngine::OneDnn}) {
+    if (std::find(have.begin(), have.end(), absent) != have.end()) continue;
+    PtlOptions options;
+    options.qengine = absent;
+    e = error_of([&] { save_ptl(model, file, options); });
+    EXPECT_NE(e.find("quantized engine " + std::string(qengine_name(absent))), std::string::npos) << e;
+  }
+  EXPECT_EQ(test::read_bytes(file), "old contents");
+  EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{"m.ptl"});
+
+  save_ptl(model, dir.file("ok.ptl"));
+  EXPECT_NE(error_of([&] { verify_ptl(model, dir.file("ok.ptl"), {}); }).find("1 inputs, 0 given"),
             std::string::npos);
 }
 
