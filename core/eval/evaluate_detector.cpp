@@ -8,6 +8,7 @@
 
 #include "data/loader.h"
 #include "graph/error.h"
+#include "quant/make_executor.h"
 #include "runtime/runner.h"
 
 namespace whittle {
@@ -93,19 +94,37 @@ void append_detections(const std::vector<std::vector<ScoredBox>>& per_image, con
   }
 }
 
-EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
-                             const EvalOptions& options, Progress& progress) {
+namespace {
+
+// The checks both overloads make before any work (a Runner's construction
+// folds and copies the graph).
+void check_eval_inputs(const Detector& detector, const Graph& graph, const Dataset& data) {
   if (!detector.head) throw Error("evaluate_detector: the detector has no head");
   if (data.images.empty()) throw Error("evaluate_detector: the data set has no images");
-  const Graph& graph = detector.graph;
   if (graph.inputs.size() != 1)
     throw Error("evaluate_detector: the graph must have exactly one input, it has " +
                 std::to_string(graph.inputs.size()));
+}
+
+}  // namespace
+
+EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
+                             const EvalOptions& options, Progress& progress) {
+  check_eval_inputs(detector, detector.graph, data);
+  // fp32 Runner, or the int8 runner for an int8 detector.
+  const std::unique_ptr<GraphExecutor> executor = make_inference_executor(detector.graph, detector.int8.get());
+  return evaluate_detector(detector, *executor, data, metric, options, progress);
+}
+
+EvalResult evaluate_detector(const Detector& detector, GraphExecutor& executor, const Dataset& data,
+                             ApMetric metric, const EvalOptions& options, Progress& progress) {
+  const Graph& graph = executor.graph();
+  check_eval_inputs(detector, graph, data);
+  at::NoGradGuard no_grad;
 
   const std::vector<int> label_map = dataset_label_map(detector, data);
   const Clock::time_point start = Clock::now();
   DetectionLoader loader(data, eval_loader_options(detector, options));
-  Runner runner(graph, RunnerOptions{});
   const std::string input = graph.inputs[0].name;
 
   EvalResult result;
@@ -117,7 +136,7 @@ EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMe
     std::optional<Batch> batch = loader.next();
     if (!batch) break;
     const Clock::time_point t0 = Clock::now();
-    const TensorMap raw = runner.run({{input, normalize_images(batch->images, detector.preprocess)}});
+    const TensorMap raw = executor.run({{input, normalize_images(batch->images, detector.preprocess)}});
     const auto per_image = detector.head->decode(head_inputs(*detector.head, raw, "evaluate_detector"), options.nms);
     model_seconds += seconds_since(t0);
     append_detections(per_image, *batch, label_map, result.detections);

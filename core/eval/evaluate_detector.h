@@ -3,7 +3,8 @@
 // (plain resize, or letterbox when the detector's preprocessing says so),
 // mean/std normalisation, an inference Runner (BatchNorm folded), the head's
 // decode and NMS, boxes mapped back to the original image in VOC 1-based
-// pixels, then evaluate_detections (voc_ap.h).
+// pixels, then evaluate_detections (voc_ap.h). The graph may also be run by
+// any other GraphExecutor (an Int8Runner, a FakeQuantRunner) in its place.
 #include <ATen/core/Tensor.h>
 
 #include <vector>
@@ -15,6 +16,7 @@
 #include "eval/voc_ap.h"
 #include "jobs/progress.h"
 #include "models/detector.h"
+#include "runtime/executor.h"
 
 namespace whittle {
 
@@ -38,9 +40,18 @@ struct EvalResult {
 // class names (detections of a class the data set lacks are dropped), by
 // index otherwise. Reports progress per batch and polls cancellation (throws
 // Cancelled). Throws Error for a data set without images or a graph that does
-// not have exactly one input.
+// not have exactly one input. An int8 detector (Detector::int8 set) runs
+// through the int8 runner.
 EvalResult evaluate_detector(const Detector& detector, const Dataset& data, ApMetric metric,
                              const EvalOptions& options, Progress& progress);
+// The same with `executor` running the graph (e.g. an Int8Runner or the
+// FakeQuantRunner of quantization-aware training) instead of a fresh fp32
+// Runner over detector.graph; the detector gives the head, the classes and
+// the preprocessing. Runs without autograd (at::NoGradGuard), so an executor
+// over tensors that require gradients builds no autograd graph. Throws as
+// above, the input count being checked on executor.graph().
+EvalResult evaluate_detector(const Detector& detector, GraphExecutor& executor, const Dataset& data,
+                             ApMetric metric, const EvalOptions& options, Progress& progress);
 
 // The steps of evaluate_detector, public for scans that run the graph their
 // own way (prune/sensitivity.h):

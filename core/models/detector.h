@@ -10,6 +10,7 @@
 
 #include "graph/graph.h"
 #include "models/head.h"
+#include "quant/quant_params.h"
 
 namespace whittle {
 
@@ -27,6 +28,9 @@ struct Detector {
   std::shared_ptr<const Head> head;
   std::vector<std::string> classes;
   Preprocess preprocess;
+  // Set for an int8 model: `graph` is then BN-folded and runs through the
+  // int8 runner with this spec (quant/make_executor.h).
+  std::shared_ptr<const QuantSpec> int8;
 };
 
 // Graph metadata <-> detector settings ("whittle.classes" joined by ',',

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <set>
 
 #include "data/loader.h"
@@ -14,9 +15,12 @@
 #include "io/atomic_file.h"
 #include "io/onnx_export.h"
 #include "io/onnx_import.h"
+#include "quant/calibration_table.h"
+#include "quant/fake_quant.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
 #include "train/distill.h"
+#include "train/qat.h"
 
 namespace whittle {
 namespace {
@@ -156,9 +160,27 @@ void check_teacher(const Detector& teacher, const Detector& student) {
       throw Error("distillation: the teacher's graph has no output '" + name + "' (a different family?)");
 }
 
+// A QAT checkpoint carries its spec (kQatSpecKey): resuming needs the same
+// spec, and a plain run cannot resume a QAT checkpoint nor the reverse.
+void check_resume_qat(const Graph& saved, const std::string& path, const std::optional<QuantSpec>& qat) {
+  auto it = saved.metadata.find(kQatSpecKey);
+  const bool saved_qat = it != saved.metadata.end();
+  if (saved_qat && !qat)
+    throw Error("cannot resume from " + path +
+                ": it was written by quantization-aware training (metadata " + kQatSpecKey +
+                "); resume it with that QuantSpec (TrainOptions::qat, qat_spec_of)");
+  if (!saved_qat && qat)
+    throw Error("cannot resume quantization-aware training from " + path +
+                ": it was not written by quantization-aware training (no metadata " + kQatSpecKey + ")");
+  if (qat && it->second != calibration_table_text(*qat))
+    throw Error("cannot resume from " + path +
+                ": it was trained with another QuantSpec (its metadata " + kQatSpecKey +
+                " differs from the spec given)");
+}
+
 // Loads the checkpoint's weights into detector.graph and returns its state.
 // Everything is checked before a weight is touched.
-TrainState resume_from(Detector& detector, const std::string& path) {
+TrainState resume_from(Detector& detector, const std::string& path, const std::optional<QuantSpec>& qat) {
   const std::string sidecar = train_state_path(path);
   const std::string bytes = read_file(path);
   TrainState state = load_train_state(sidecar);
@@ -166,6 +188,7 @@ TrainState resume_from(Detector& detector, const std::string& path) {
     throw Error("cannot resume: " + path + " and " + sidecar +
                 " do not belong together (written by different epochs or runs)");
   const Graph saved = from_onnx_bytes(bytes, path);
+  check_resume_qat(saved, path, qat);
   std::set<std::string> seen;
   for (const auto& node : detector.graph.nodes) {
     const int si = saved.find_node(node.name);
@@ -213,6 +236,7 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
                 std::to_string(detector.graph.inputs.size()));
   check_data(detector, train, "training");
   if (val) check_data(detector, *val, "validation");
+  if (options.qat) check_qat_model(detector.graph, *options.qat);
   if (detector.classes.empty()) detector.classes = train.classes;
   set_threads(options.threads);
 
@@ -222,7 +246,7 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
   std::string last_good;     // the last checkpoint on disk
   int last_good_epoch = 0;
   if (options.resume) {
-    state = resume_from(detector, options.checkpoint);
+    state = resume_from(detector, options.checkpoint, options.qat);
     last_good = options.checkpoint;
     last_good_epoch = state.epochs_done;
     progress.log("resumed from " + options.checkpoint + " after epoch " +
@@ -246,7 +270,13 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
     fill_result();
     return result;
   }
-  if (!options.checkpoint.empty()) store_detector_metadata(detector);
+  if (!options.checkpoint.empty()) {
+    store_detector_metadata(detector);
+    if (options.qat)
+      detector.graph.metadata[kQatSpecKey] = calibration_table_text(*options.qat);
+    else
+      detector.graph.metadata.erase(kQatSpecKey);  // e.g. fp32 training of a QAT checkpoint
+  }
 
   LoaderOptions lo;
   lo.transform = options.augment ? LoaderTransform::SsdTrain : LoaderTransform::Resize;
@@ -287,7 +317,20 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
 
   const std::vector<NamedParameter> params = named_parameters(detector.graph);
   ParameterRestore restore(params);
-  Runner runner(detector.graph, RunnerOptions{RunMode::Training});  // sets requires_grad
+  // The forward pass: the fp32 training Runner over the graph's own tensors
+  // (it sets requires_grad on them), or under QAT the fake-quant simulation
+  // of int8 over the same tensors (shared, not copied; validation runs it
+  // too, so it scores the model as it will run in int8).
+  std::unique_ptr<GraphExecutor> forward;
+  FakeQuantRunner* fake_quant = nullptr;
+  if (options.qat) {
+    for (const auto& p : params) p.tensor.requires_grad_(true);
+    auto runner = std::make_unique<FakeQuantRunner>(QuantizedGraph{detector.graph, *options.qat});
+    fake_quant = runner.get();
+    forward = std::move(runner);
+  } else {
+    forward = std::make_unique<Runner>(detector.graph, RunnerOptions{RunMode::Training});
+  }
   std::optional<Runner> teacher;  // inference mode: BatchNorm folded, no gradients
   const bool distill = options.teacher && options.distill_weight > 0;
   if (distill) {
@@ -325,7 +368,7 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
       const double lr = learning_rate(so, state.global_step);
 
       const at::Tensor x = normalize_images(batch->images, detector.preprocess);
-      TensorMap raw = runner.run({{input, x}});
+      TensorMap raw = forward->run({{input, x}});
       const TensorMap head_in = head_inputs(*detector.head, raw, "train");
       std::vector<Target> targets(batch->boxes.size());
       for (size_t i = 0; i < targets.size(); ++i) targets[i] = {batch->boxes[i], batch->labels[i]};
@@ -395,7 +438,9 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
                           epoch_text + " validation: ");
       EvalOptions eo = options.val;
       eo.workers = options.workers;
-      result.last_eval = evaluate_detector(detector, *val, options.val_metric, eo, stage);
+      result.last_eval = fake_quant ? evaluate_detector(detector, *fake_quant, *val,
+                                                        options.val_metric, eo, stage)
+                                    : evaluate_detector(detector, *val, options.val_metric, eo, stage);
       record.val_map = result.last_eval->map.map;
       const bool best = std::isfinite(record.val_map) &&
                         (!std::isfinite(state.best_map) || record.val_map > state.best_map);

@@ -6,6 +6,8 @@
 // scheduled rate. Validation mAP every val_every epochs; a checkpoint after
 // every epoch: the model as ONNX (atomic) plus `<out>.train` (checkpoint.h),
 // from which `resume` continues to the same weights as an uninterrupted run.
+// With TrainOptions::qat the same loop is quantization-aware training
+// (train/qat.h): the forward pass is the fake-quant simulation of int8.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "eval/evaluate_detector.h"
 #include "jobs/progress.h"
 #include "models/detector.h"
+#include "quant/quant_params.h"
 #include "train/checkpoint.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
@@ -65,6 +68,18 @@ struct TrainOptions {
   // give the head's outputs in the student's shapes.
   const Detector* teacher = nullptr;
   double distill_weight = 1.0;
+
+  // Quantization-aware training (train/qat.h) when set: detector.graph must
+  // be BatchNorm-folded (a QuantizedGraph's graph, prepare_for_int8) and the
+  // spec must cover it as Int8Runner needs (plan_int8). Training and
+  // validation then run a FakeQuantRunner over the graph's own tensors:
+  // weights and biases train through the straight-through gradient, the
+  // per-channel weight scales follow the weights (recomputed every step, as
+  // Int8Runner derives them), the activation parameters stay the spec's
+  // (fixed; no range updates). Checkpoints hold the trained fp32 folded graph
+  // with the spec in its metadata (kQatSpecKey, calibration-table text);
+  // resume refuses a checkpoint written with another spec or without one.
+  std::optional<QuantSpec> qat;
 };
 
 struct TrainResult {
@@ -93,6 +108,10 @@ struct TrainResult {
 // (at::manual_seed), so randomness inside a head repeats on resume.
 // After an error detector.graph holds the weights of the failing step (the
 // BatchNorm statistics may already be poisoned): reload the checkpoint.
+// With options.qat, also throws Error (before any work) for a graph with a
+// BatchNorm left to fold or a spec that lacks a value (check_qat_model).
+// When checkpointing, detector.graph.metadata gains the detector's keys
+// (store_detector_metadata) and, under QAT, kQatSpecKey (erased otherwise).
 TrainResult train_detector(Detector& detector, const Dataset& train, const Dataset* val,
                            const TrainOptions& options, Progress& progress);
 
