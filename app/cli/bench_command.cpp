@@ -17,6 +17,8 @@
 #include "graph/cost_model.h"
 #include "graph/energy_model.h"
 #include "graph/error.h"
+#include "jobs/progress.h"
+#include "quant/calibrate.h"
 #include "runtime/rapl.h"
 #include "runtime/threading.h"
 
@@ -33,6 +35,7 @@ struct BenchOptions {
   std::string image = "640x480";
   bool json = false;
   bool energy = false;
+  bool int8 = false;
 };
 
 struct Stats {
@@ -86,19 +89,19 @@ nlohmann::ordered_json to_json(const Stats& s) {
   return {{"median_ms", s.median}, {"min_ms", s.min}, {"max_ms", s.max}};
 }
 
-void run_bench(const BenchOptions& o) {
-  if (!o.source.given()) throw Error("bench: give --model FILE.onnx or --zoo NAME");
-  if (o.runs < 1) throw Error("bench: --runs must be >= 1");
-  if (o.warmup < 0) throw Error("bench: --warmup must be >= 0");
-  if (o.threads > 0) set_threads(o.threads);
-  const cv::Size size = parse_image_size(o.image);
-  const Detector detector = o.source.load();
-  ImageDetector run(detector, NmsOptions{});  // evaluation's NMS settings (score > 0.01)
-  const cv::Mat image = synthetic_image(size);
-
-  std::vector<double> pre, net, post, total;
+struct Timing {
+  std::string precision;  // "fp32", "int8"
+  Stats total, pre, net, post;
   size_t detections = 0;
-  const RaplMeter rapl;
+  double measured_j = -1;  // RAPL joules per image; < 0: not measured
+};
+
+Timing time_detector(const Detector& detector, const cv::Mat& image, const BenchOptions& o,
+                     const RaplMeter& rapl) {
+  Timing t;
+  t.precision = detector.int8 ? "int8" : "fp32";
+  ImageDetector run(detector, NmsOptions{});  // evaluation's NMS settings (score > 0.01)
+  std::vector<double> pre, net, post, total;
   RaplMeter::Reading rapl_start;
   for (int i = 0; i < o.warmup + o.runs; ++i) {
     if (o.energy && rapl.available() && i == o.warmup) rapl_start = rapl.read();
@@ -108,7 +111,7 @@ void run_bench(const BenchOptions& o) {
     const Clock::time_point t1 = Clock::now();
     const TensorMap raw = run.forward(input);
     const Clock::time_point t2 = Clock::now();
-    detections = run.decode(raw, geometry).size();
+    t.detections = run.decode(raw, geometry).size();
     const Clock::time_point t3 = Clock::now();
     if (i < o.warmup) continue;
     auto ms = [](Clock::time_point a, Clock::time_point b) {
@@ -119,11 +122,76 @@ void run_bench(const BenchOptions& o) {
     post.push_back(ms(t2, t3));
     total.push_back(ms(t0, t3));
   }
-  // Measured package energy per image over the timed runs (whole detect path,
-  // and whatever else the machine did meanwhile).
-  const double measured_j =
-      o.energy && rapl.available() ? rapl.joules_between(rapl_start, rapl.read()) / o.runs : -1.0;
-  const Stats s_total = stats(total), s_pre = stats(pre), s_net = stats(net), s_post = stats(post);
+  // Package energy per image over the timed runs (whole detect path, and
+  // whatever else the machine did meanwhile).
+  if (o.energy && rapl.available()) t.measured_j = rapl.joules_between(rapl_start, rapl.read()) / o.runs;
+  t.total = stats(total);
+  t.pre = stats(pre);
+  t.net = stats(net);
+  t.post = stats(post);
+  return t;
+}
+
+// The variants timed: the model as loaded, and for an int8 model its fp32
+// counterpart (the same folded graph with the dequantized weights); with
+// --int8, an fp32 model's int8 version calibrated on the bench image itself
+// (a speed figure only: one image says nothing about accuracy).
+std::vector<Detector> bench_variants(const Detector& loaded, const cv::Mat& image, bool add_int8) {
+  std::vector<Detector> variants;
+  if (loaded.int8) {
+    Detector fp32 = loaded;
+    fp32.int8.reset();
+    variants = {fp32, loaded};
+  } else {
+    variants = {loaded};
+    if (add_int8) {
+      QuantizedGraph q = prepare_for_int8(loaded.graph);
+      ImageDetector pre(loaded, NmsOptions{});
+      ImageGeometry geometry;
+      NullProgress quiet;
+      q.spec = calibrate(q.graph, calibration_batches({pre.preprocess(image, geometry)}), ObserverKind::MinMax,
+                         CalibrateOptions{}, quiet);
+      Detector int8 = loaded;
+      int8.graph = q.graph;
+      int8.int8 = std::make_shared<const QuantSpec>(q.spec);
+      variants.push_back(int8);
+    }
+  }
+  return variants;
+}
+
+nlohmann::ordered_json timing_json(const Timing& t) {
+  nlohmann::ordered_json j;
+  j["median_ms"] = t.total.median;
+  j["min_ms"] = t.total.min;
+  j["max_ms"] = t.total.max;
+  j["images_per_second"] = 1000.0 / std::max(t.total.median, 1e-9);
+  j["stages"] = {{"preprocess", to_json(t.pre)}, {"network", to_json(t.net)}, {"postprocess", to_json(t.post)}};
+  j["detections"] = t.detections;
+  return j;
+}
+
+nlohmann::ordered_json energy_json(const EnergyEstimate& e) {
+  return {{"total_mj", e.total_mj},
+          {"compute_mj", e.compute_mj},
+          {"weights_mj", e.weights_mj},
+          {"activations_mj", e.activations_mj}};
+}
+
+void run_bench(const BenchOptions& o) {
+  if (!o.source.given()) throw Error("bench: give --model FILE.onnx or --zoo NAME");
+  if (o.runs < 1) throw Error("bench: --runs must be >= 1");
+  if (o.warmup < 0) throw Error("bench: --warmup must be >= 0");
+  if (o.threads > 0) set_threads(o.threads);
+  const cv::Size size = parse_image_size(o.image);
+  const Detector detector = o.source.load();
+  const cv::Mat image = synthetic_image(size);
+  const RaplMeter rapl;
+  std::vector<Timing> timings;
+  for (const Detector& d : bench_variants(detector, image, o.int8)) timings.push_back(time_detector(d, image, o, rapl));
+  // The model as given comes first in the report's top-level figures.
+  const Timing& main = detector.int8 ? timings.back() : timings.front();
+
   const GraphCost cost = compute_cost(detector.graph);
   const EnergyEstimate e_fp32 = estimate_energy(detector.graph, cost, NumericPrecision::Fp32);
   const EnergyEstimate e_int8 = estimate_energy(detector.graph, cost, NumericPrecision::Int8);
@@ -133,66 +201,77 @@ void run_bench(const BenchOptions& o) {
   if (o.json) {
     nlohmann::ordered_json j;
     j["model"] = o.source.describe();
+    j["precision"] = main.precision;
     j["input_size"] = detector.preprocess.input_size;
     j["image"] = {{"width", size.width}, {"height", size.height}};
     j["threads"] = threads;
     j["runs"] = o.runs;
     j["warmup"] = o.warmup;
-    j["median_ms"] = s_total.median;
-    j["min_ms"] = s_total.min;
-    j["max_ms"] = s_total.max;
-    j["images_per_second"] = 1000.0 / std::max(s_total.median, 1e-9);
-    j["stages"] = {{"preprocess", to_json(s_pre)}, {"network", to_json(s_net)}, {"postprocess", to_json(s_post)}};
-    j["detections"] = detections;
+    j.update(timing_json(main));
     j["peak_memory_bytes"] = peak;
     j["peak_memory_source"] = peak_source;
+    if (timings.size() > 1) {
+      nlohmann::ordered_json by = nlohmann::ordered_json::object();
+      for (const Timing& t : timings) by[t.precision] = timing_json(t);
+      j["precisions"] = by;
+      j["int8_speedup"] = timings[0].total.median / std::max(timings[1].total.median, 1e-9);
+    }
     if (o.energy) {
-      auto parts = [](const EnergyEstimate& e) {
-        return nlohmann::ordered_json{{"total_mj", e.total_mj},
-                                      {"compute_mj", e.compute_mj},
-                                      {"weights_mj", e.weights_mj},
-                                      {"activations_mj", e.activations_mj}};
-      };
-      j["energy"] = {{"estimate_fp32", parts(e_fp32)},
-                     {"estimate_int8", parts(e_int8)},
+      nlohmann::ordered_json measured = nlohmann::ordered_json::object();
+      for (const Timing& t : timings)
+        measured[t.precision] = t.measured_j >= 0 ? nlohmann::ordered_json(t.measured_j) : nlohmann::ordered_json(nullptr);
+      j["energy"] = {{"estimate_fp32", energy_json(e_fp32)},
+                     {"estimate_int8", energy_json(e_int8)},
                      {"assumptions", energy_assumptions()},
-                     {"measured_j_per_image", measured_j >= 0 ? nlohmann::ordered_json(measured_j)
-                                                               : nlohmann::ordered_json(nullptr)},
+                     {"measured_j_per_image", measured},
                      {"measured_source", rapl.available() ? "RAPL " + join(rapl.domain_names(), ",")
                                                           : rapl.why_unavailable()}};
     }
     std::cout << j.dump(2) << '\n';
     return;
   }
-  auto f2 = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-    return std::string(buf);
-  };
-  std::cout << "model   " << o.source.describe() << ", input " << detector.preprocess.input_size
-            << ", " << detector.classes.size() << " classes\n"
+  std::cout << "model   " << o.source.describe() << " (" << main.precision << "), input "
+            << detector.preprocess.input_size << ", " << detector.classes.size() << " classes\n"
             << "image   " << size.width << "x" << size.height << " synthetic, " << o.runs
             << " runs after " << o.warmup << " warm-up, " << threads << " threads\n\n";
-  Table table({"stage", "median ms", "min ms", "max ms"}, {false, true, true, true});
-  table.add({"preprocess (resize + normalise)", f2(s_pre.median), f2(s_pre.min), f2(s_pre.max)});
-  table.add({"network", f2(s_net.median), f2(s_net.min), f2(s_net.max)});
-  table.add({"postprocess (decode + NMS)", f2(s_post.median), f2(s_post.min), f2(s_post.max)});
-  table.add({"total", f2(s_total.median), f2(s_total.min), f2(s_total.max)});
+  std::vector<std::string> header = {"stage"};
+  for (const Timing& t : timings)
+    for (const char* c : {" median ms", " min ms", " max ms"}) header.push_back(t.precision + c);
+  std::vector<bool> right(header.size(), true);
+  right[0] = false;
+  Table table(header, right);
+  auto row = [&](const std::string& name, Stats Timing::*stage) {
+    std::vector<std::string> cells = {name};
+    for (const Timing& t : timings)
+      for (double v : {(t.*stage).median, (t.*stage).min, (t.*stage).max}) cells.push_back(fixed(v, 2));
+    table.add(cells);
+  };
+  row("preprocess (resize + normalise)", &Timing::pre);
+  row("network", &Timing::net);
+  row("postprocess (decode + NMS)", &Timing::post);
+  row("total", &Timing::total);
   std::cout << table.render() << '\n';
-  std::cout << f2(1000.0 / std::max(s_total.median, 1e-9)) << " images/s (median), " << detections
-            << " detections above 0.01 per image\n"
-            << "peak memory " << megabytes(peak) << " (" << peak_source << ")\n";
+  for (const Timing& t : timings)
+    std::cout << t.precision << ": " << fixed(1000.0 / std::max(t.total.median, 1e-9), 2)
+              << " images/s (median), " << t.detections << " detections above 0.01 per image\n";
+  if (timings.size() > 1)
+    std::cout << "int8 speed-up (network): "
+              << fixed(timings[0].net.median / std::max(timings[1].net.median, 1e-9), 2) << "x"
+              << (detector.int8 ? "" : " (int8 calibrated on the bench image: a speed figure only)") << '\n';
+  std::cout << "peak memory " << megabytes(peak) << " (" << peak_source << ")\n";
   if (!o.energy) return;
   std::cout << "\nenergy per image (network only, estimated): fp32 " << fixed(e_fp32.total_mj, 3)
             << " mJ (compute " << fixed(e_fp32.compute_mj, 3) << ", weights " << fixed(e_fp32.weights_mj, 3)
-            << ", activations " << fixed(e_fp32.activations_mj, 3) << "); if int8: "
-            << fixed(e_int8.total_mj, 3) << " mJ\n"
+            << ", activations " << fixed(e_fp32.activations_mj, 3) << "); int8 " << fixed(e_int8.total_mj, 3)
+            << " mJ (compute " << fixed(e_int8.compute_mj, 3) << ", weights " << fixed(e_int8.weights_mj, 3)
+            << ", activations " << fixed(e_int8.activations_mj, 3) << ")\n"
             << "  " << energy_assumptions() << '\n';
-  if (measured_j >= 0)
-    std::cout << "energy per image (measured, RAPL " << join(rapl.domain_names(), ",")
-              << ", whole package): " << fixed(measured_j * 1000.0, 1) << " mJ\n";
-  else
-    std::cout << "energy per image (measured): not available: " << rapl.why_unavailable() << '\n';
+  for (const Timing& t : timings) {
+    if (t.measured_j >= 0)
+      std::cout << "energy per image (measured, " << t.precision << ", RAPL " << join(rapl.domain_names(), ",")
+                << ", whole package): " << fixed(t.measured_j * 1000.0, 1) << " mJ\n";
+  }
+  if (!rapl.available()) std::cout << "energy per image (measured): not available: " << rapl.why_unavailable() << '\n';
 }
 
 }  // namespace
@@ -209,6 +288,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--energy", o->energy,
                 "energy per image: estimated from MACs and memory traffic, and measured with RAPL where the "
                 "machine exposes it");
+  cmd->add_flag("--int8", o->int8,
+                "also time an int8 version of an fp32 model (calibrated on the bench image: speed only; an "
+                "int8 model is always timed next to its fp32 counterpart)");
   cmd->add_flag("--json", o->json, "machine-readable output");
   cmd->callback([o] { run_bench(*o); });
 }

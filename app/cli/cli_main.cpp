@@ -14,6 +14,7 @@
 #include "cli/progress_bar.h"
 #include "cli/prune_command.h"
 #include "cli/prune_schedule_command.h"
+#include "cli/quantize_command.h"
 #include "cli/sensitivity_command.h"
 #include "cli/train_command.h"
 #include "cli/zoo_command.h"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   whittle::cli::add_finetune_command(app);
   whittle::cli::add_prune_schedule_command(app);
   whittle::cli::add_export_command(app);
+  whittle::cli::add_quantize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,11 +18,12 @@
 #include "data/loader.h"
 #include "eval/evaluate_detector.h"
 #include "graph/error.h"
+#include "quant/make_executor.h"
 
 namespace whittle::cli {
 
 ImageDetector::ImageDetector(const Detector& detector, NmsOptions nms)
-    : detector_(detector), nms_(nms), runner_(detector.graph, RunnerOptions{}) {
+    : detector_(detector), nms_(nms), executor_(make_inference_executor(detector.graph, detector.int8.get())) {
   if (!detector.head) throw Error("detect: the detector has no head");
   if (detector.graph.inputs.size() != 1)
     throw Error("detect: the graph must have exactly one input, it has " +
@@ -39,7 +40,7 @@ at::Tensor ImageDetector::preprocess(const cv::Mat& bgr, ImageGeometry& geometry
   return normalize_images(image_to_tensor(t.sample.image).unsqueeze(0), detector_.preprocess);
 }
 
-TensorMap ImageDetector::forward(const at::Tensor& input) { return runner_.run({{input_, input}}); }
+TensorMap ImageDetector::forward(const at::Tensor& input) { return executor_->run({{input_, input}}); }
 
 std::vector<ScoredBox> ImageDetector::decode(const TensorMap& raw, const ImageGeometry& geometry) const {
   std::vector<ScoredBox> dets = detector_.head->decode(head_inputs(*detector_.head, raw, "detect"), nms_).at(0);

@@ -5,18 +5,20 @@
 #include <CLI/CLI.hpp>
 #include <opencv2/core.hpp>
 
+#include <memory>
 #include <vector>
 
 #include "data/letterbox.h"
 #include "models/detector.h"
 #include "models/nms.h"
-#include "runtime/runner.h"
+#include "runtime/executor.h"
 
 namespace whittle::cli {
 
 // One image through a detector, in three stages that bench times apart:
 // preprocess (resize or letterbox to the input size, to tensor, mean/std),
-// forward (inference Runner, BatchNorm folded), decode (the head's decode and
+// forward (the fp32 Runner with BatchNorm folded, or the int8 runner for an
+// int8 model), decode (the head's decode and
 // NMS, boxes mapped back to the original image).
 class ImageDetector {
  public:
@@ -33,7 +35,7 @@ class ImageDetector {
  private:
   const Detector& detector_;
   NmsOptions nms_;
-  Runner runner_;
+  std::unique_ptr<GraphExecutor> executor_;
   std::string input_;
 };
 

@@ -1,10 +1,12 @@
 #include "cli/detector_source.h"
 
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "graph/error.h"
 #include "io/onnx_import.h"
+#include "io/onnx_int8.h"
 #include "models/ssd/ssd_zoo.h"
 
 namespace whittle::cli {
@@ -31,9 +33,14 @@ void DetectorSource::add_zoo_options(CLI::App& command) {
 }
 
 Detector load_detector_file(const std::string& path) {
-  Graph graph = load_onnx(path);  // its errors name the file
+  // An int8 file (QDQ, as quantize writes it) runs through the int8 runner.
+  std::optional<QuantizedGraph> int8;
+  if (is_qdq_onnx(path)) int8 = load_qdq_onnx(path);
+  Graph graph = int8 ? int8->graph : load_onnx(path);  // their errors name the file
   try {
-    return detector_from_graph(std::move(graph));
+    Detector d = detector_from_graph(std::move(graph));
+    if (int8) d.int8 = std::make_shared<const QuantSpec>(int8->spec);
+    return d;
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }

@@ -47,6 +47,23 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// One part of a longer job: the part's fractions [0, 1] map to [from, to] of
+// the parent's, its messages get a prefix ("calibration: "), and the
+// parent's cancellation reaches the part at its next report or check.
+class SubProgress : public Progress {
+ public:
+  SubProgress(Progress& parent, double from, double to, std::string prefix = {});
+
+ protected:
+  void on_progress(double fraction, const std::string& message) override;
+  void on_log(const std::string& message) override;
+
+ private:
+  Progress& parent_;
+  double from_, to_;
+  std::string prefix_;
+};
+
 // A sink that discards everything (but still honours cancel()).
 class NullProgress : public Progress {
  protected:
