@@ -7,6 +7,7 @@
 #include "cli/detector_source.h"
 #include "cli/format.h"
 #include "cli/progress_bar.h"
+#include "cli/train_options.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
@@ -100,6 +101,10 @@ void run_quantize(QuantizeCommandOptions& o) {
     j["calibration_seconds"] = r.calibration_seconds;
     j["fp32_map"] = r.fp32_map ? number_or_null(*r.fp32_map) : nlohmann::ordered_json(nullptr);
     j["int8_map"] = r.int8_map ? number_or_null(*r.int8_map) : nlohmann::ordered_json(nullptr);
+    if (r.qat) {
+      j["ptq_map"] = r.ptq_map ? number_or_null(*r.ptq_map) : nlohmann::ordered_json(nullptr);
+      j["qat"] = {{"epochs", r.qat->epochs_done}, {"seconds", r.qat->seconds}, {"curve", curve_json(*r.qat)}};
+    }
     j["int8_nodes"] = int8_nodes;
     j["fp32_nodes"] = fp32_nodes;
     j["kept_fp32"] = r.kept_fp32;
@@ -129,8 +134,17 @@ void run_quantize(QuantizeCommandOptions& o) {
   }
   std::cout << '\n';
   Table table({"", "fp32", "int8"}, {false, true, true});
-  table.add({"mAP (" + ap_metric_name(o.q.metric) + ", " + o.val_set + ")", map_text(r.fp32_map), map_text(r.int8_map)});
-  table.add({"weights", megabytes(cost.weight_bytes_fp32), megabytes(cost.weight_bytes_int8)});
+  if (r.qat) {
+    table = Table({"", "fp32", "int8 PTQ", "int8 QAT"}, {false, true, true, true});
+    table.add({"mAP (" + ap_metric_name(o.q.metric) + ", " + o.val_set + ")", map_text(r.fp32_map),
+               map_text(r.ptq_map), map_text(r.int8_map)});
+    table.add({"weights", megabytes(cost.weight_bytes_fp32), megabytes(cost.weight_bytes_int8),
+               megabytes(cost.weight_bytes_int8)});
+  } else {
+    table.add({"mAP (" + ap_metric_name(o.q.metric) + ", " + o.val_set + ")", map_text(r.fp32_map),
+               map_text(r.int8_map)});
+    table.add({"weights", megabytes(cost.weight_bytes_fp32), megabytes(cost.weight_bytes_int8)});
+  }
   std::cout << table.render() << "\nwrote " << o.out << '\n';
 }
 
@@ -154,6 +168,11 @@ void add_quantize_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-loss", o->max_loss_points, "auto: mAP points the int8 model may lose")
       ->capture_default_str();
+  cmd->add_option("--qat-epochs", o->q.qat.epochs,
+                  "quantization-aware training epochs on --set after calibration (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--qat-lr", o->q.qat.lr, "QAT learning rate (AdamW, cosine)")->capture_default_str();
+  cmd->add_option("--qat-batch", o->q.qat.batch_size, "QAT batch size")->capture_default_str();
   cmd->add_option("--batch", o->q.batch_size, "images per batch")->capture_default_str();
   cmd->add_option("--workers", o->q.workers, "loader threads")->capture_default_str();
   cmd->add_option("--table", o->table, "also write the calibration table (text) to this file");

@@ -13,6 +13,7 @@
 #include "quant/int8_plan.h"
 #include "quant/int8_runner.h"
 #include "runtime/runner.h"
+#include "train/qat.h"
 
 namespace whittle {
 namespace {
@@ -57,6 +58,17 @@ Detector with_spec(const Detector& base, const QuantSpec& spec) {
 }
 
 }  // namespace
+
+TrainOptions QuantizeDetectorOptions::default_qat_options() {
+  TrainOptions t;
+  t.epochs = 0;
+  t.batch_size = 16;
+  t.optimizer = OptimizerKind::AdamW;
+  t.lr = 1e-4;  // a fine-tune of a trained model: small steps
+  t.schedule = ScheduleKind::Cosine;
+  t.val_every = 0;
+  return t;
+}
 
 CalibrationBatches detector_calibration_batches(const Detector& detector, const Dataset& data, int images,
                                                 int batch_size, int workers) {
@@ -236,6 +248,23 @@ QuantizeDetectorResult quantize_detector(const Detector& fp32, const Dataset& ca
     result.int8_map = best_map;
     result.kept_fp32 = o.keep_nodes;
     for (int i = 0; i < best_count; ++i) result.kept_fp32.push_back(result.sensitivity[static_cast<size_t>(i)].node);
+  }
+
+  // 4. Quantization-aware training from the calibrated (and mixed) spec.
+  if (o.qat.epochs > 0) {
+    SubProgress part(progress, 0.8, 1.0, "QAT: ");
+    TrainOptions t = o.qat;
+    t.workers = o.workers;
+    t.val_every = 0;
+    QatResult qat = quantization_aware_finetune(base, model.spec, calibration, nullptr, t, part);
+    result.qat = qat.train;
+    base.graph = qat.model.graph;
+    model = qat.model;
+    if (evaluate) {
+      result.ptq_map = result.int8_map;
+      SubProgress p8(progress, 0.8, 1.0, "int8 mAP after QAT: ");
+      result.int8_map = map_of(with_spec(base, model.spec), *validation, o, p8);
+    }
   }
 
   // Observed ranges stay in the spec for every value (the GUI shows them).

@@ -17,6 +17,7 @@
 #include "models/detector.h"
 #include "quant/calibrate.h"
 #include "quant/observer.h"
+#include "train/trainer.h"
 
 namespace whittle {
 
@@ -36,6 +37,10 @@ struct QuantizeDetectorOptions {
   int sensitivity_images = 32;  // Auto: images of the per-layer output error
   ApMetric metric = ApMetric::Voc07;
   NmsOptions nms;
+  // Quantization-aware training after calibration (train/qat.h) on the
+  // calibration set, when qat.epochs > 0; validation only at the end.
+  TrainOptions qat = default_qat_options();
+  static TrainOptions default_qat_options();
 };
 
 // Head outputs' relative L2 error (||int8 - fp32|| / ||fp32|| over all
@@ -48,6 +53,8 @@ struct LayerSensitivity {
 struct QuantizeDetectorResult {
   Detector int8;  // graph BatchNorm-folded, int8 spec set
   std::optional<double> fp32_map, int8_map;  // on the validation set, when one is given
+  std::optional<double> ptq_map;  // with QAT: the int8 mAP before it (int8_map is after)
+  std::optional<TrainResult> qat;
   std::vector<LayerSensitivity> sensitivity;  // Auto: most sensitive first
   std::vector<std::string> kept_fp32;         // layers in fp32 (List or Auto's choice)
   std::vector<std::pair<int, double>> auto_trials;  // Auto: (layers kept fp32, int8 mAP)
