@@ -28,6 +28,7 @@ struct QuantizeCommandOptions {
   std::string keep = "none";
   double max_loss_points = 1.0;
   std::string table;
+  std::string from_table;
   std::string out;
   bool json = false;
   QuantizeDetectorOptions q;
@@ -62,6 +63,7 @@ void run_quantize(QuantizeCommandOptions& o) {
   if (o.q.calibration_images < 1) throw Error("quantize: --calib must be >= 1");
   o.q.observer = parse_observer_kind(o.observer);
   parse_keep(o.keep, o.q);
+  if (!o.from_table.empty()) o.q.table = load_calibration_table(o.from_table);
   o.q.max_map_loss = o.max_loss_points / 100.0;
   if (o.q.keep == KeepFp32::Auto && o.val_set.empty())
     throw Error("quantize: --keep-fp32 auto needs --val-set to measure mAP on");
@@ -119,8 +121,13 @@ void run_quantize(QuantizeCommandOptions& o) {
     std::cout << j.dump(2) << '\n';
     return;
   }
-  std::cout << "calibrated " << r.calibration_images << " images of '" << o.set << "' with " << o.observer
-            << " in " << fixed(r.calibration_seconds, 1) << " s\n"
+  if (o.from_table.empty())
+    std::cout << "calibrated " << r.calibration_images << " images of '" << o.set << "' with " << o.observer
+              << " in " << fixed(r.calibration_seconds, 1) << " s\n";
+  else
+    std::cout << "activation ranges from " << o.from_table << " (" << r.calibration_images << " images, "
+              << r.int8.int8->observer << ")\n";
+  std::cout
             << "nodes: " << int8_nodes << " int8, " << fp32_nodes << " fp32"
             << (r.kept_fp32.empty() ? std::string() : " (kept in fp32: " + join(r.kept_fp32, ", ") + ")")
             << '\n';
@@ -176,6 +183,8 @@ void add_quantize_command(CLI::App& app) {
   cmd->add_option("--batch", o->q.batch_size, "images per batch")->capture_default_str();
   cmd->add_option("--workers", o->q.workers, "loader threads")->capture_default_str();
   cmd->add_option("--table", o->table, "also write the calibration table (text) to this file");
+  cmd->add_option("--from-table", o->from_table,
+                  "use this calibration table (as --table writes it) instead of calibrating");
   cmd->add_option("--out", o->out, "the int8 model (QDQ ONNX)");
   cmd->add_flag("--json", o->json, "machine-readable output");
   cmd->callback([o] { run_quantize(*o); });

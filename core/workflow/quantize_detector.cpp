@@ -126,7 +126,7 @@ QuantizeDetectorResult quantize_detector(const Detector& fp32, const Dataset& ca
                                          Progress& progress) {
   if (fp32.int8) throw Error("quantize: the model is already int8 (quantize its fp32 original)");
   if (fp32.graph.inputs.size() != 1) throw Error("quantize: the model must have exactly one input");
-  if (calibration.images.empty()) throw Error("quantize: the calibration set has no images");
+  if (calibration.images.empty() && !o.table) throw Error("quantize: the calibration set has no images");
   if (o.calibration_images < 1) throw Error("quantize: calibration images must be >= 1");
   if (o.keep == KeepFp32::Auto && !validation)
     throw Error("quantize: --keep-fp32 auto needs a validation set to measure mAP on");
@@ -139,21 +139,26 @@ QuantizeDetectorResult quantize_detector(const Detector& fp32, const Dataset& ca
   base.graph = model.graph;
   base.int8.reset();
 
-  // 1. Calibration.
+  // 1. Calibration (or the given table).
   const Clock::time_point start = Clock::now();
-  CalibrationBatches batches =
-      detector_calibration_batches(fp32, calibration, o.calibration_images, o.batch_size, o.workers);
-  CalibrateOptions co;
-  co.observer = o.observer_options;
-  co.expected_images = static_cast<int>(std::min<size_t>(calibration.images.size(), o.calibration_images));
-  {
+  if (o.table) {
+    model.spec = *o.table;
+    plan_int8(model);  // every value the plan quantizes has parameters, every fp32 node exists
+  } else {
+    CalibrationBatches batches =
+        detector_calibration_batches(fp32, calibration, o.calibration_images, o.batch_size, o.workers);
+    CalibrateOptions co;
+    co.observer = o.observer_options;
+    co.expected_images = static_cast<int>(std::min<size_t>(calibration.images.size(), o.calibration_images));
     SubProgress part(progress, 0.0, 0.3, "calibration: ");
     model.spec = calibrate(model.graph, batches, o.observer, co, part);
   }
   result.calibration_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.calibration_images = model.spec.calibration_images;
-  progress.log("calibrated " + std::to_string(result.calibration_images) + " images (" +
-               observer_name(o.observer) + ")");
+  progress.log(o.table ? "activation ranges from the calibration table (" +
+                             std::to_string(result.calibration_images) + " images, " + model.spec.observer + ")"
+                       : "calibrated " + std::to_string(result.calibration_images) + " images (" +
+                             observer_name(o.observer) + ")");
 
   if (o.keep != KeepFp32::None && !o.keep_nodes.empty()) {
     model.spec = keep_layers_fp32(model, o.keep_nodes);

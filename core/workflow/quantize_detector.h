@@ -27,6 +27,9 @@ struct QuantizeDetectorOptions {
   ObserverKind observer = ObserverKind::MinMax;
   ObserverOptions observer_options;
   int calibration_images = 200;  // the first N images of the calibration set, in its order
+  // A calibration table (quant/calibration_table.h) to use instead of
+  // calibrating: its activation ranges (and fp32 layers) are taken as they are.
+  std::optional<QuantSpec> table;
   int batch_size = 8;
   int workers = 2;
   KeepFp32 keep = KeepFp32::None;
@@ -68,7 +71,8 @@ CalibrationBatches detector_calibration_batches(const Detector& detector, const 
                                                 int batch_size, int workers);
 
 // Throws whittle::Error for an int8 detector (quantize its fp32 original),
-// an empty calibration set, Auto without a validation set, or a kept layer
+// a table that misses a value the int8 plan quantizes (naming it), an empty
+// calibration set, Auto without a validation set, or a kept layer
 // that is not a Conv/Linear node of the graph; Cancelled when cancelled.
 QuantizeDetectorResult quantize_detector(const Detector& fp32, const Dataset& calibration,
                                          const Dataset* validation, const QuantizeDetectorOptions& options,

@@ -15,6 +15,7 @@
 #include "data/voc_reader.h"
 #include "error_of.h"
 #include "models/ssd/ssd_zoo.h"
+#include "quant/calibration_table.h"
 #include "quant/int8_plan.h"
 #include "quant/make_executor.h"
 #include "runtime/runner.h"
@@ -130,6 +131,28 @@ TEST_F(QuantizeDetectorTest, AutoRanksEveryLayerAndSearchesWhenTheBoundIsMissed)
   EXPECT_TRUE(easy.sensitivity.empty());
   EXPECT_TRUE(easy.auto_trials.empty());
   EXPECT_TRUE(easy.kept_fp32.empty());
+}
+
+TEST_F(QuantizeDetectorTest, ACalibrationTableReplacesCalibration) {
+  NullProgress progress;
+  const QuantizeDetectorResult first = quantize_detector(detector_, data_, nullptr, options(), progress);
+  QuantizeDetectorOptions o = options();
+  o.table = parse_calibration_table(calibration_table_text(*first.int8.int8), "table.txt");
+  Dataset empty;  // no images needed
+  empty.classes = data_.classes;
+  const QuantizeDetectorResult again = quantize_detector(detector_, empty, nullptr, o, progress);
+  EXPECT_EQ(calibration_table_text(*again.int8.int8), calibration_table_text(*first.int8.int8));
+  const at::Tensor x = at::rand({1, 3, 96, 96});
+  auto a = make_inference_executor(first.int8.graph, first.int8.int8.get());
+  auto b = make_inference_executor(again.int8.graph, again.int8.int8.get());
+  for (const auto& [name, t] : a->run({{"input", x}})) EXPECT_TRUE(at::equal(t, b->run({{"input", x}}).at(name)));
+
+  QuantSpec missing = *o.table;
+  const std::string dropped = missing.activations.rbegin()->first;
+  missing.activations.erase(dropped);
+  o.table = missing;
+  EXPECT_NE(error_of([&] { quantize_detector(detector_, empty, nullptr, o, progress); }).find("no"),
+            std::string::npos);
 }
 
 TEST_F(QuantizeDetectorTest, BadInputIsRefused) {
