@@ -31,12 +31,7 @@ TensorMap FakeQuantRunner::run(const TensorMap& inputs, const std::vector<std::s
   ShapeMap input_shapes;
   std::map<std::string, at::Tensor> env;
   for (const auto& in : g.inputs) {
-    auto it = inputs.find(in.name);
-    if (it == inputs.end()) throw Error("graph input '" + in.name + "' was not given");
-    const at::Tensor& t = it->second;
-    if (t.scalar_type() != at::kFloat)
-      throw Error("graph input '" + in.name + "' must be float32, got " +
-                  std::string(c10::toString(t.scalar_type())));
+    const at::Tensor& t = checked_graph_input(inputs, in.name);
     input_shapes[in.name] = Shape(t.sizes().begin(), t.sizes().end());
     const auto& q = plan_.values.at(in.name);
     env[in.name] = q ? fake_quantize_activation(t, *q) : t;
@@ -70,14 +65,6 @@ TensorMap FakeQuantRunner::run(const TensorMap& inputs, const std::vector<std::s
   };
   for (const auto& out : g.outputs) take(out);
   for (const auto& v : extra) take(v);
-  return result;
-}
-
-std::vector<at::Tensor> FakeQuantRunner::forward(const at::Tensor& input) {
-  if (graph_.inputs.size() != 1) throw Error("forward() needs a graph with exactly one input");
-  TensorMap out = run({{graph_.inputs[0].name, input}});
-  std::vector<at::Tensor> result;
-  for (const auto& name : graph_.outputs) result.push_back(out.at(name));
   return result;
 }
 

@@ -37,8 +37,6 @@ class FakeQuantRunner : public GraphExecutor {
   // Graph outputs and each value in `extra` (any value, also one Int8Runner
   // fuses away: here it is the conv's unquantized fp32 output), fp32, NCHW.
   TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
-  // Single-input convenience: the graph outputs in graph order.
-  std::vector<at::Tensor> forward(const at::Tensor& input);
 
   const Int8Plan& plan() const { return plan_; }
   const Graph& graph() const override { return graph_; }

@@ -233,12 +233,7 @@ TensorMap Int8Runner::run(const TensorMap& inputs, const std::vector<std::string
   ShapeMap input_shapes;
   std::map<std::string, at::Tensor> env;
   for (const auto& in : g.inputs) {
-    auto it = inputs.find(in.name);
-    if (it == inputs.end()) throw Error("graph input '" + in.name + "' was not given");
-    const at::Tensor& t = it->second;
-    if (t.scalar_type() != at::kFloat)
-      throw Error("graph input '" + in.name + "' must be float32, got " +
-                  std::string(c10::toString(t.scalar_type())));
+    const at::Tensor& t = checked_graph_input(inputs, in.name);
     input_shapes[in.name] = Shape(t.sizes().begin(), t.sizes().end());
     const bool to_cl = m.options.channels_last && t.dim() == 4;
     at::Tensor x = to_cl ? t.contiguous(at::MemoryFormat::ChannelsLast) : t;
@@ -273,15 +268,6 @@ TensorMap Int8Runner::run(const TensorMap& inputs, const std::vector<std::string
   };
   for (const auto& out : g.outputs) take(out);
   for (const auto& v : extra) take(v);
-  return result;
-}
-
-std::vector<at::Tensor> Int8Runner::forward(const at::Tensor& input) {
-  const Graph& g = impl_->graph;
-  if (g.inputs.size() != 1) throw Error("forward() needs a graph with exactly one input");
-  TensorMap out = run({{g.inputs[0].name, input}});
-  std::vector<at::Tensor> result;
-  for (const auto& name : g.outputs) result.push_back(out.at(name));
   return result;
 }
 

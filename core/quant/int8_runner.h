@@ -56,8 +56,6 @@ class Int8Runner : public GraphExecutor {
   // `extra`, dequantized to fp32 (contiguous NCHW). A value fused away (a
   // conv output feeding its ReLU) cannot be asked for.
   TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
-  // Single-input convenience: the graph outputs in graph order.
-  std::vector<at::Tensor> forward(const at::Tensor& input);
 
   QEngine engine() const;
   const Int8Plan& plan() const;

@@ -23,6 +23,12 @@ class GraphExecutor {
   virtual TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) = 0;
   // The graph as executed (e.g. BatchNorm folded).
   virtual const Graph& graph() const = 0;
+  // Single-input convenience: the graph outputs, in graph order.
+  std::vector<at::Tensor> forward(const at::Tensor& input);
 };
+
+// inputs[name], checked: throws whittle::Error naming the input when it is
+// missing or not float32 (what every executor requires of its inputs).
+const at::Tensor& checked_graph_input(const TensorMap& inputs, const std::string& name);
 
 }  // namespace whittle

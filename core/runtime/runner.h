@@ -37,8 +37,6 @@ class Runner : public GraphExecutor {
   // named in `extra` (intermediates, e.g. for importance statistics). Outputs
   // are contiguous NCHW. Errors name the node that failed.
   TensorMap run(const TensorMap& inputs, const std::vector<std::string>& extra = {}) override;
-  // Single-input convenience: the graph outputs in graph order.
-  std::vector<at::Tensor> forward(const at::Tensor& input);
 
   // Learnable tensors of the graph (training mode: the graph's own tensors,
   // requires_grad set), in node order then weight-name order.
