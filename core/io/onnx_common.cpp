@@ -70,6 +70,15 @@ void write_float_tensor(const at::Tensor& tensor, const std::string& name, Tenso
                                 static_cast<size_t>(t.numel()) * sizeof(float)));
 }
 
+void write_half_tensor(const at::Tensor& tensor, const std::string& name, TensorProto* out) {
+  at::Tensor t = tensor.detach().to(at::kCPU, at::kFloat).to(at::kHalf).contiguous();
+  out->set_name(name);
+  out->set_data_type(TensorProto::FLOAT16);
+  for (int64_t d : t.sizes()) out->add_dims(d);
+  out->set_raw_data(std::string(reinterpret_cast<const char*>(t.data_ptr<at::Half>()),
+                                static_cast<size_t>(t.numel()) * sizeof(at::Half)));
+}
+
 void write_int64_tensor(const std::vector<int64_t>& values, const std::string& name,
                         TensorProto* out) {
   out->set_name(name);
@@ -114,6 +123,29 @@ at::Tensor read_float_tensor(const TensorProto& proto, const std::string& where)
   at::Tensor t = at::empty(dims, at::TensorOptions().dtype(at::kFloat));
   if (n > 0) std::memcpy(t.data_ptr<float>(), data, static_cast<size_t>(n) * sizeof(float));
   return t;
+}
+
+at::Tensor read_half_tensor(const TensorProto& proto, const std::string& where) {
+  check_location(proto, where);
+  if (proto.data_type() != TensorProto::FLOAT16)
+    throw Error(where + " initializer '" + proto.name() + "' has type " +
+                dtype_name(proto.data_type()) + ", expected FLOAT16");
+  int64_t n = checked_numel(proto, where);
+  std::vector<int64_t> dims(proto.dims().begin(), proto.dims().end());
+  at::Tensor half = at::empty(dims, at::TensorOptions().dtype(at::kHalf));
+  auto* dst = reinterpret_cast<uint16_t*>(half.data_ptr<at::Half>());
+  if (proto.has_raw_data()) {
+    const std::string& raw = proto.raw_data();
+    if (raw.size() != static_cast<size_t>(n) * sizeof(uint16_t))
+      size_mismatch(proto, where, raw.size(), n, sizeof(uint16_t));
+    if (n > 0) std::memcpy(dst, raw.data(), raw.size());
+  } else {
+    if (proto.int32_data_size() != n)
+      size_mismatch(proto, where, static_cast<size_t>(proto.int32_data_size()) * sizeof(uint16_t), n,
+                    sizeof(uint16_t));
+    for (int64_t k = 0; k < n; ++k) dst[k] = static_cast<uint16_t>(proto.int32_data(k));
+  }
+  return half.to(at::kFloat);
 }
 
 std::vector<int64_t> read_int_tensor(const TensorProto& proto, const std::string& where) {

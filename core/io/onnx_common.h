@@ -18,6 +18,9 @@ constexpr int64_t kIrVersion = 7;
 // A float32 tensor as an initializer with raw_data (little-endian host).
 void write_float_tensor(const at::Tensor& tensor, const std::string& name,
                         onnx::TensorProto* out);
+// A tensor rounded to fp16 (nearest even) as a FLOAT16 initializer with raw_data.
+void write_half_tensor(const at::Tensor& tensor, const std::string& name,
+                       onnx::TensorProto* out);
 void write_int64_tensor(const std::vector<int64_t>& values, const std::string& name,
                         onnx::TensorProto* out);
 
@@ -29,6 +32,10 @@ std::string node_label(const onnx::NodeProto& node);
 // the node label; throws when the type is not FLOAT or the data size does not
 // match the dims: "(Conv c) initializer 'w' has 8 bytes, expected 864 for [8,3,3,3]".
 at::Tensor read_float_tensor(const onnx::TensorProto& proto, const std::string& where);
+// A FLOAT16 initializer (raw_data, or int32_data holding the bit patterns as
+// the ONNX spec allows) widened exactly to a float32 tensor. Same checks as
+// read_float_tensor.
+at::Tensor read_half_tensor(const onnx::TensorProto& proto, const std::string& where);
 // INT64 (int64_data or raw_data) or INT32 tensor values.
 std::vector<int64_t> read_int_tensor(const onnx::TensorProto& proto, const std::string& where);
 

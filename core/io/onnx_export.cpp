@@ -24,7 +24,7 @@ void set_value_info(onnx::ValueInfoProto* info, const std::string& name, const S
 
 class Exporter {
  public:
-  explicit Exporter(const Graph& graph) : g_(graph) {}
+  Exporter(const Graph& graph, const OnnxExportOptions& options) : g_(graph), opts_(options) {}
 
   onnx::ModelProto build() {
     shapes_ = validate(g_);
@@ -83,7 +83,19 @@ class Exporter {
     const at::Tensor& t = n.weight(key);
     if (!t.is_floating_point())
       throw Error(n.label() + " weight '" + key + "' is not a floating-point tensor");
-    return initializer(n.name + "." + key, t);
+    return parameter(n.name + "." + key, t);
+  }
+
+  // A node weight: a FLOAT initializer `base`, or with fp16_weights a FLOAT16
+  // initializer "<base>.fp16" and a Cast(to=FLOAT) node named `base` whose
+  // output `base` the op reads.
+  std::string parameter(const std::string& base, const at::Tensor& t) {
+    if (!opts_.fp16_weights || !fits_fp16(t)) return initializer(base, t);
+    std::string name = unique(base);
+    std::string half = unique(base + ".fp16");
+    write_half_tensor(t, half, graph_->add_initializer());
+    set_attr(add("Cast", name, {half}, name), "to", int64_t{onnx::TensorProto::FLOAT});
+    return name;
   }
 
   // Elementwise op of x with a helper node's output: y = x * helper(x).
@@ -223,7 +235,7 @@ class Exporter {
         add("Shape", shape, {x}, shape);
         add("Expand", expand, {clamp, shape}, expand);
         add("Div", div, {x, expand}, div);
-        std::string w = initializer(n.name + ".weight", n.weight("weight").reshape({1, -1, 1, 1}));
+        std::string w = parameter(n.name + ".weight", n.weight("weight").reshape({1, -1, 1, 1}));
         add("Mul", n.name, {div, w}, n.output);
         return;
       }
@@ -243,6 +255,7 @@ class Exporter {
   }
 
   const Graph& g_;
+  const OnnxExportOptions opts_;
   ShapeMap shapes_;
   onnx::GraphProto* graph_ = nullptr;
   std::set<std::string> used_;
@@ -250,8 +263,10 @@ class Exporter {
 
 }  // namespace
 
-std::string to_onnx_bytes(const Graph& graph) {
-  onnx::ModelProto model = Exporter(graph).build();
+std::string to_onnx_bytes(const Graph& graph) { return to_onnx_bytes(graph, OnnxExportOptions{}); }
+
+std::string to_onnx_bytes(const Graph& graph, const OnnxExportOptions& options) {
+  onnx::ModelProto model = Exporter(graph, options).build();
   std::string bytes;
   if (model.ByteSizeLong() > static_cast<size_t>(INT32_MAX) || !model.SerializeToString(&bytes))
     throw Error("model too large for one ONNX file (protobuf limit 2 GB)");
@@ -259,13 +274,49 @@ std::string to_onnx_bytes(const Graph& graph) {
 }
 
 void save_onnx(const Graph& graph, const std::string& path) {
+  save_onnx(graph, path, OnnxExportOptions{});
+}
+
+void save_onnx(const Graph& graph, const std::string& path, const OnnxExportOptions& options) {
   std::string bytes;
   try {
-    bytes = to_onnx_bytes(graph);
+    bytes = to_onnx_bytes(graph, options);
   } catch (const std::exception& e) {
     throw Error(path + ": not saved: " + e.what());
   }
   write_file_atomic(path, bytes);
+}
+
+bool fits_fp16(const at::Tensor& weight) {
+  if (!weight.is_floating_point()) return false;
+  if (weight.numel() == 0) return true;
+  // NaN compares false: a non-finite tensor stays FLOAT.
+  return weight.detach().to(at::kFloat).abs().max().item<float>() <= 65504.0f;
+}
+
+Graph round_weights_to_fp16(const Graph& graph) {
+  Graph out = graph.clone();
+  for (auto& node : out.nodes)
+    for (auto& [key, t] : node.weights)
+      if (fits_fp16(t)) t = t.to(at::kHalf).to(t.scalar_type());
+  return out;
+}
+
+std::string widen_fp16_initializers(const std::string& onnx_bytes) {
+  onnx::ModelProto model;
+  if (onnx_bytes.size() > static_cast<size_t>(INT32_MAX) || !model.ParseFromString(onnx_bytes))
+    throw Error("not an ONNX model (protobuf parse failed)");
+  for (auto& init : *model.mutable_graph()->mutable_initializer()) {
+    if (init.data_type() != onnx::TensorProto::FLOAT16) continue;
+    at::Tensor t = read_half_tensor(init, "(initializer)");
+    onnx::TensorProto wide;
+    write_float_tensor(t, init.name(), &wide);
+    wide.set_doc_string(init.doc_string());
+    init = std::move(wide);
+  }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) throw Error("model too large for one ONNX file (protobuf limit 2 GB)");
+  return bytes;
 }
 
 }  // namespace whittle

@@ -33,6 +33,7 @@ class Importer {
     for (const auto& node : g_.node())
       if (node.op_type() == "Constant" && (node.domain().empty() || node.domain() == "ai.onnx"))
         read_constant(node);
+    for (int i = 0; i < g_.node_size(); ++i) fold_cast(i);
     read_inputs();
     patterns_ = find_patterns(g_, ctx_);
     for (const auto& [last, pattern] : patterns_)
@@ -86,6 +87,34 @@ class Importer {
       throw Error(where + " output '" + node.output(0) + "' is produced twice");
   }
 
+  // Cast(to=FLOAT) of a constant (a FLOAT16 weight, as an fp16_weights export
+  // writes it, or a FLOAT/DOUBLE one) becomes a FLOAT constant named as its
+  // output. Casts of activations stay and are refused as unsupported.
+  void fold_cast(int i) {
+    const auto& node = g_.node(i);
+    if (node.op_type() != "Cast" || !(node.domain().empty() || node.domain() == "ai.onnx")) return;
+    if (node.input_size() != 1 || node.output_size() != 1 || node.output(0).empty()) return;
+    const onnx::TensorProto* in = ctx_.constant(node.input(0));
+    if (!in) return;
+    std::string where = node_label(node);
+    if (attr_int(node, "to", 0) != onnx::TensorProto::FLOAT)
+      throw Error(where + " casts a constant to " + dtype_name(static_cast<int32_t>(attr_int(node, "to", 0))) +
+                  "; Whittle reads Cast only to FLOAT");
+    at::Tensor t;
+    switch (in->data_type()) {
+      case onnx::TensorProto::FLOAT16: t = read_half_tensor(*in, where); break;
+      case onnx::TensorProto::FLOAT: t = read_float_tensor(*in, where); break;
+      default:
+        throw Error(where + " casts initializer '" + in->name() + "' of type " + dtype_name(in->data_type()) +
+                    "; Whittle reads Cast to FLOAT of FLOAT16 or FLOAT");
+    }
+    owned_.emplace_back();
+    write_float_tensor(t, node.output(0), &owned_.back());
+    if (!ctx_.constants.emplace(node.output(0), &owned_.back()).second)
+      throw Error(where + " output '" + node.output(0) + "' is produced twice");
+    folded_.insert(i);
+  }
+
   void read_inputs() {
     for (const auto& in : g_.input()) {
       if (ctx_.constant(in.name())) continue;  // initializers listed as inputs (IR < 4)
@@ -111,7 +140,7 @@ class Importer {
 
   void import_node(int i) {
     const auto& p = g_.node(i);
-    if (absorbed_.count(i)) return;
+    if (absorbed_.count(i) || folded_.count(i)) return;
     if (p.op_type() == "Constant" && (p.domain().empty() || p.domain() == "ai.onnx")) return;
     std::string where = node_label(p);
     if (p.output_size() < 1 || p.output(0).empty()) throw Error(where + " has no output");
@@ -151,6 +180,7 @@ class Importer {
   std::deque<onnx::TensorProto> owned_;  // Constant node values
   std::map<int, Pattern> patterns_;      // last node index -> pattern
   std::set<int> absorbed_;               // the other nodes of those patterns
+  std::set<int> folded_;                 // Cast nodes of constants (fold_cast)
   std::set<std::string> names_;
   Graph out_;
 };

@@ -9,7 +9,8 @@
 // Clip(0, 6) with min/max inputs or (opset < 11) attributes, Dropout
 // (-> Identity), Gemm with or without transB, Reshape to [N,-1] / [0,-1]
 // (-> Flatten), Constant nodes, initializers as raw_data or float_data, a
-// symbolic batch dimension (read as 1). Anything else throws whittle::Error
+// symbolic batch dimension (read as 1), Cast(to=FLOAT) of a FLOAT16 or FLOAT
+// constant (folded into an fp32 weight: onnx_export's fp16_weights files). Anything else throws whittle::Error
 // naming the file and the node: "model.onnx: (Foo node_3) unsupported ONNX op 'Foo'".
 // Int8 files (QuantizeLinear/DequantizeLinear or QLinear* nodes) are refused
 // with an error that says so: load_qdq_onnx (io/onnx_int8.h) reads them.
