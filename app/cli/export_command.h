@@ -43,6 +43,10 @@ struct ExportFormat {
       verify_int8;
   // Int8 formats: --verify's default tolerance, in quantization steps.
   double default_steps = 0;
+  // Fp32 formats: --verify's default tolerance (max abs diff or relative to
+  // the largest |output|): 1e-4 where the file holds the model's exact fp32
+  // weights; larger where it rounds them (onnx-fp16: fp16 weights).
+  double default_tolerance = 1e-4;
 
   // Which models the format writes: fp32 (save), int8 (save_int8), or both (ptl).
   bool int8() const { return static_cast<bool>(save_int8); }
@@ -51,7 +55,7 @@ struct ExportFormat {
 // Every format, in a fixed order.
 std::vector<ExportFormat> export_formats();
 
-// `export --model FILE.onnx --format onnx|ptl|onnx-int8-qdq|onnx-int8-qop
+// `export --model FILE.onnx --format onnx|onnx-fp16|ptl|onnx-int8-qdq|onnx-int8-qop
 // --out FILE [--verify] [--tolerance T] [--json]`: writes the model in
 // another format; --verify runs the written file (OpenCV DNN for ONNX, the
 // PyTorch Mobile lite interpreter for .ptl, Whittle's QDQ reader for
@@ -61,6 +65,17 @@ std::vector<ExportFormat> export_formats();
 // int8 formats read an int8 model (QDQ ONNX) and compare with the int8
 // runner: T counts quantization steps of the outputs (defaults: 0 for
 // onnx-int8-qdq, which must be bit-identical; a few for OpenCV's int8 kernels).
+//
+// `--verify --data DIR [--set test] [--images 20] [--score 0.3]
+// [--match-iou 0.5] [--min-agreement A]` (a detector model) also runs the set's
+// first N images, with the detector's preprocessing, through the written file
+// (io/exported_runner.h) and through Whittle's runner, and reports the raw
+// outputs' max abs / relative difference (int8: also in quantization steps)
+// and the detection agreement (eval/detection_agreement.h): both decoded by
+// the head at the score threshold, matched per image and class by IoU;
+// matched / only in Whittle / only in the export, agreement = matched /
+// max(count) (JSON: verify.real_images). Fails (exit 1) only when the
+// agreement is below --min-agreement (default 0: reported only).
 void add_export_command(CLI::App& app);
 
 }  // namespace whittle::cli

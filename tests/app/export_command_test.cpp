@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_runner.h"
+#include "data/synth.h"
 #include "io/onnx_export.h"
 #include "io/onnx_int8.h"
 #include "io/ptl_export.h"
@@ -69,7 +70,7 @@ TEST_F(ExportCli, UnknownFormatListsTheValidOnesAndWritesNothing) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
             "whittle-cli: error: unknown --format 'tflite' (valid: onnx, ptl, onnx-int8-qdq, "
-            "onnx-int8-qop)\n");
+            "onnx-int8-qop, onnx-fp16)\n");
   EXPECT_FALSE(fs::exists(out));
 
   auto missing = run_cli("export --model " + path("missing.onnx") + " --format ptl --out " + path("m.ptl"));
@@ -150,6 +151,119 @@ TEST_F(ExportCli, Int8PtlMatchesTheInt8Runner) {
   const std::string fp32 = path("ssdlite_fp32.ptl");
   ASSERT_EQ(run_cli("export --model " + model() + " --format ptl --out " + fp32).code, 0);
   EXPECT_LT(fs::file_size(out), fs::file_size(fp32) / 2);
+}
+
+// --verify --data: the written file and Whittle's runner on real images (a
+// small synthetic VOC set): raw output differences and detection agreement.
+std::string synth_voc(const fs::path& dir) {
+  whittle::SynthOptions so;
+  so.out = (dir / "synth").string();
+  so.images = 10;
+  so.classes = 3;
+  so.size = 128;
+  so.seed = 5;
+  so.split = {{"train", 0.5}, {"test", 0.5}};
+  so.threads = 2;
+  return whittle::synthesize_voc(so).root;
+}
+
+nlohmann::json real_images_of(const whittle::test::CliResult& r) {
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["verify"].contains("real_images")) << r.out;
+  return j["verify"]["real_images"];
+}
+
+void expect_agreement_fields(const nlohmann::json& v, int images) {
+  EXPECT_EQ(v["set"], "test");
+  EXPECT_EQ(v["images"].get<int>(), images);
+  for (const char* key : {"max_abs_diff", "max_rel_diff", "score_threshold", "iou_threshold", "detections_whittle",
+                          "detections_export", "matched", "only_in_whittle", "only_in_export", "agreement",
+                          "mean_iou", "pass"})
+    EXPECT_TRUE(v.contains(key)) << key;
+  EXPECT_EQ(v["matched"].get<int>() + v["only_in_whittle"].get<int>(), v["detections_whittle"].get<int>());
+  EXPECT_EQ(v["matched"].get<int>() + v["only_in_export"].get<int>(), v["detections_export"].get<int>());
+}
+
+TEST_F(ExportCli, VerifyOnRealImagesReportsDetectionAgreement) {
+  const std::string voc = synth_voc(dir_);
+  // An untrained detector scores every class near 1/4: a low --score keeps detections.
+  const std::string data = " --verify --json --data " + voc + " --set test --images 4 --score 0.05";
+
+  for (const std::string format : {"onnx", "ptl"}) {
+    const std::string out = path("real." + format);
+    auto r = run_cli("export --model " + model() + " --format " + format + " --out " + out + data);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    const auto v = real_images_of(r);
+    expect_agreement_fields(v, 4);
+    EXPECT_EQ(v["engine"], format == "onnx" ? "OpenCV DNN" : "PyTorch Mobile");
+    EXPECT_LE(v["max_abs_diff"].get<double>(), 1e-3) << format;
+    EXPECT_GT(v["detections_whittle"].get<int>(), 0) << format;
+    EXPECT_EQ(v["agreement"].get<double>(), 1.0) << format;  // the same function
+    EXPECT_EQ(v["only_in_export"].get<int>(), 0) << format;
+  }
+
+  const std::string int8 = save_int8_model(detector_, path("ssdlite_int8.onnx"));
+  auto q = run_cli("export --model " + int8 + " --format onnx-int8-qop --out " + path("real_qop.onnx") + data);
+  ASSERT_EQ(q.code, 0) << q.err << q.out;
+  const auto v = real_images_of(q);
+  expect_agreement_fields(v, 4);
+  EXPECT_EQ(v["engine"], "OpenCV DNN (int8)");
+  EXPECT_TRUE(v.contains("max_step_diff"));
+  EXPECT_GT(v["detections_whittle"].get<int>(), 0);
+  EXPECT_GE(v["agreement"].get<double>(), 0.8);
+
+  // The text form.
+  auto t = run_cli("export --model " + model() + " --format onnx --out " + path("t.onnx") +
+                   " --verify --data " + voc + " --images 2 --score 0.05");
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.out.find("verify on 2 images of 'test' (" + voc + "): OpenCV DNN vs Whittle's runner"),
+            std::string::npos)
+      << t.out;
+  EXPECT_NE(t.out.find("only in the export: agreement 1.000\n"), std::string::npos) << t.out;
+}
+
+TEST_F(ExportCli, VerifyDataNeedsADetectorAndVerify) {
+  const std::string voc = synth_voc(dir_);
+  auto r = run_cli("export --model " + model() + " --format onnx --out " + path("x.onnx") + " --data " + voc);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--data is for --verify"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("x.onnx")));
+
+  // A plain graph without detector metadata.
+  whittle::Graph plain = detector_.graph.clone();
+  plain.metadata.clear();
+  whittle::save_onnx(plain, path("plain.onnx"));
+  auto p = run_cli("export --model " + path("plain.onnx") + " --format onnx --out " + path("y.onnx") +
+                   " --verify --data " + voc);
+  EXPECT_NE(p.code, 0);
+  EXPECT_NE(p.err.find("--data needs a detector"), std::string::npos) << p.err;
+  EXPECT_FALSE(fs::exists(path("y.onnx")));
+}
+
+// onnx-fp16 (whittle-cli export --format onnx-fp16): about half the fp32
+// file, OpenCV DNN close to the fp32 runner (the weights' fp16 rounding), and
+// Whittle's own commands read it back. --tolerance 1e-2 is the format's
+// default_tolerance, given explicitly here.
+TEST_F(ExportCli, OnnxFp16IsHalfTheFileAndRunsInOpenCV) {
+  const std::string out = path("ssdlite_fp16.onnx");
+  auto r = run_cli("export --model " + model() + " --format onnx-fp16 --out " + out +
+                   " --verify --tolerance 1e-2 --json");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "onnx-fp16");
+  EXPECT_EQ(j["bytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(out)));
+  EXPECT_LT(fs::file_size(out), fs::file_size(model()) * 55 / 100);
+  EXPECT_EQ(j["verify"]["engine"], "OpenCV DNN (FLOAT16 weights widened to FLOAT)");
+  EXPECT_EQ(j["verify"]["reference"], "fp32 runner");
+  EXPECT_EQ(j["verify"]["pass"], true);
+  EXPECT_GT(j["verify"]["max_rel_diff"].get<double>(), 0.0);  // the weights are rounded
+  EXPECT_LT(j["verify"]["max_rel_diff"].get<double>(), 1e-2);
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir_)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left.size(), 2u);  // the model and the fp16 file: the widened copy is removed
+
+  auto bench = run_cli("bench --model " + out + " --runs 1 --warmup 0 --image 128x96");
+  EXPECT_EQ(bench.code, 0) << bench.err << bench.out;
 }
 
 }  // namespace
