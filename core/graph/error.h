@@ -11,4 +11,12 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// The first line of an exception's message: LibTorch's errors go on with a
+// C++ backtrace that does not belong in a one-line Whittle error.
+inline std::string first_line(const std::exception& e) {
+  const std::string what = e.what();
+  const auto end = what.find('\n');
+  return end == std::string::npos ? what : what.substr(0, end);
+}
+
 }  // namespace whittle

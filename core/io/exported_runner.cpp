@@ -15,12 +15,6 @@
 namespace whittle {
 namespace {
 
-std::string first_line(const std::exception& e) {
-  std::string s = e.what();
-  auto nl = s.find('\n');
-  return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
 QEngine resolve(QEngine engine) { return engine == QEngine::Auto ? best_qengine() : engine; }
 
 }  // namespace

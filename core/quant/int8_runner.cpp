@@ -16,12 +16,6 @@
 namespace whittle {
 namespace {
 
-// First line of a LibTorch error (the rest is a C++ backtrace).
-std::string first_line(const std::exception& e) {
-  std::string what = e.what();
-  auto end = what.find('\n');
-  return end == std::string::npos ? what : what.substr(0, end);
-}
 
 // quantized:: ops are called boxed: their C++ kernel signatures are not part
 // of LibTorch's API (a mismatch in typed<> only fails at run time), and the

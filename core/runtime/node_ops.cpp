@@ -7,12 +7,6 @@
 namespace whittle {
 namespace {
 
-// First line of a LibTorch error (the rest is a C++ backtrace).
-std::string first_line(const std::exception& e) {
-  std::string what = e.what();
-  auto end = what.find('\n');
-  return end == std::string::npos ? what : what.substr(0, end);
-}
 
 std::vector<int64_t> pair(const Node& node, const char* key, int64_t fallback) {
   return node.attrs.get_pair(key, fallback);
