@@ -21,9 +21,12 @@
 #include "quant/int8_plan.h"
 #include "quant/int8_runner.h"
 #include "quant/minmax_quant.h"
+#include "random_batch_norm.h"
 
 namespace whittle {
 namespace {
+
+using test::randomize_batch_norm;
 
 using test::error_of;
 using test::minmax_quantize;
@@ -49,17 +52,6 @@ std::vector<at::Tensor> random_batches(const Shape& shape, int n, uint64_t seed)
   return xs;
 }
 
-void randomise_batch_norm(Graph& g, uint64_t seed) {
-  at::manual_seed(seed);
-  for (auto& node : g.nodes)
-    if (node.op == Op::BatchNorm2d) {
-      int64_t c = node.weights["weight"].size(0);
-      node.weights["weight"] = at::rand({c}) + 0.5;
-      node.weights["bias"] = at::randn({c}) * 0.1;
-      node.weights["running_mean"] = at::randn({c}) * 0.1;
-      node.weights["running_var"] = at::rand({c}) + 0.5;
-    }
-}
 
 ConvOptions pad(int64_t p, int64_t stride = 1, int64_t groups = 1) {
   ConvOptions o;
@@ -102,7 +94,7 @@ Graph every_op_graph() {
   b.output(b.linear("fc", flat, 5));
   b.output(b.relu("fc2.relu", b.linear("fc2", flat, 7)));
   Graph g = b.build();
-  randomise_batch_norm(g, 11);
+  randomize_batch_norm(g, 11);
   return g;
 }
 
@@ -225,7 +217,7 @@ TEST(OnnxInt8Qdq, MobileNetV2RoundTripsExactly) {
   o.width = 0.5;
   o.input_size = 64;
   Graph g = build_zoo("mobilenet_v2", o);
-  randomise_batch_norm(g, 9);
+  randomize_batch_norm(g, 9);
   const QuantizedGraph model = minmax_quantize(g, random_batches({1, 3, 64, 64}, 2, 33));
   test::TempDir dir("int8_mnv2");
   const std::string path = dir.file("mnv2_int8.onnx");
@@ -241,7 +233,7 @@ TEST(OnnxInt8Qdq, MobileNetV2RoundTripsExactly) {
 // OpenCV close on every head output; sizes of the three files.
 TEST(OnnxInt8, SsdLiteQdqExactAndQopInOpenCV) {
   Detector det = build_detector_zoo("ssdlite_mobilenet_v2", 20, 0.5, 128);
-  randomise_batch_norm(det.graph, 12);
+  randomize_batch_norm(det.graph, 12);
   const QuantizedGraph model = minmax_quantize(det.graph, random_batches({1, 3, 128, 128}, 2, 40));
   test::TempDir dir("int8_ssd");
   const std::string fp32 = dir.file("ssdlite.onnx"), qdq = dir.file("ssdlite_int8.onnx"),

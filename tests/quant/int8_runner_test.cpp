@@ -10,25 +10,16 @@
 #include "minmax_quant.h"
 #include "models/zoo.h"
 #include "quant/fake_quant.h"
+#include "random_batch_norm.h"
 
 namespace whittle {
 namespace {
 
+using test::randomize_batch_norm;
+
 using test::error_of;
 using test::minmax_quantize;
 
-// Random BN statistics, so folding changes the weights.
-void randomize_batch_norm(Graph& g, uint64_t seed) {
-  at::manual_seed(seed);
-  for (auto& node : g.nodes)
-    if (node.op == Op::BatchNorm2d) {
-      int64_t c = node.weights["weight"].size(0);
-      node.weights["weight"] = at::rand({c}) + 0.5;
-      node.weights["bias"] = at::randn({c}) * 0.1;
-      node.weights["running_mean"] = at::randn({c}) * 0.1;
-      node.weights["running_var"] = at::rand({c}) + 0.5;
-    }
-}
 
 std::vector<at::Tensor> random_inputs(const Shape& shape, int n, uint64_t seed) {
   at::manual_seed(seed);

@@ -5,22 +5,13 @@
 
 #include "graph/error.h"
 #include "graph/graph_builder.h"
+#include "random_batch_norm.h"
 
 namespace whittle {
 namespace {
 
-// Random BN statistics so folding and train/eval modes really differ.
-void randomize_batch_norm(Graph& g, uint64_t seed) {
-  at::manual_seed(seed);
-  for (auto& node : g.nodes)
-    if (node.op == Op::BatchNorm2d) {
-      int64_t c = node.weights["weight"].size(0);
-      node.weights["weight"] = at::rand({c}) + 0.5;
-      node.weights["bias"] = at::randn({c}) * 0.1;
-      node.weights["running_mean"] = at::randn({c}) * 0.1;
-      node.weights["running_var"] = at::rand({c}) + 0.5;
-    }
-}
+using test::randomize_batch_norm;
+
 
 // Every op of the IR in one small graph.
 Graph every_op_graph() {
