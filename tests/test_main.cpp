@@ -7,7 +7,7 @@
 #include "runtime/threading.h"
 
 int main(int argc, char** argv) {
-  whittle::limit_onednn_isa();
+  whittle::configure_onednn();
   whittle::set_threads(2);
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

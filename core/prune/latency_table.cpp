@@ -22,6 +22,7 @@
 #include "io/fnv1a.h"
 #include "jobs/progress.h"
 #include "prune/number_text.h"
+#include "runtime/node_ops.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
 
@@ -252,9 +253,15 @@ std::string cpu_model_name() {
   return "unknown CPU";
 }
 
+// Which kernels the runner calls: a table measured with others is not reused.
+// 2: every channels-last fp32 conv on oneDNN, weights stored channels-last
+// (runtime/node_ops.cpp, runner.cpp).
+constexpr int kRunnerKernels = 2;
+
 std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& options, const std::string& cpu) {
   std::ostringstream s;
-  s << kFormat << '\n' << TORCH_VERSION << '\n' << cpu << '\n' << resolved_threads(options.threads) << '\n';
+  s << kFormat << " runner kernels " << kRunnerKernels << '\n'
+    << TORCH_VERSION << '\n' << cpu << '\n' << resolved_threads(options.threads) << '\n';
   for (double f : grid(options.fractions)) s << number_text(f) << ' ';
   s << "/ coarse above " << number_text(options.coarse_ms) << " ms:";
   for (double f : grid(options.coarse_fractions)) s << ' ' << number_text(f);
@@ -346,10 +353,12 @@ LatencyTable measure_latency_table(const Graph& graph, const LatencyTableOptions
     x = x.contiguous(at::MemoryFormat::ChannelsLast);
     const int64_t conv_groups = e.depthwise ? out : n.attrs.get_int("groups", 1);
     const at::Tensor& weight = n.weight("weight");
-    at::Tensor w = at::randn({out, in / conv_groups, weight.size(2), weight.size(3)}) * 0.01;
+    // Channels-last weights, as the runner stores them.
+    at::Tensor w = (at::randn({out, in / conv_groups, weight.size(2), weight.size(3)}) * 0.01)
+                       .contiguous(at::MemoryFormat::ChannelsLast);
     const auto stride = n.attrs.get_pair("stride", 1), padding = n.attrs.get_pair("padding", 0),
                dilation = n.attrs.get_pair("dilation", 1);
-    return time_call([&] { at::conv2d(x, w, b, stride, padding, dilation, conv_groups); }, options);
+    return time_call([&] { inference_conv2d(x, w, b, stride, padding, dilation, conv_groups); }, options);
   };
   auto point = [](const LatencyEntry& e, size_t p) {
     const int64_t out = e.out_points[p % e.out_points.size()];

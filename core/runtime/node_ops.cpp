@@ -1,6 +1,7 @@
 #include "runtime/node_ops.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 
 #include "graph/error.h"
 
@@ -19,6 +20,9 @@ at::Tensor execute(const Node& n, const std::vector<at::Tensor>& x, const NodeEx
   switch (n.op) {
     case Op::Conv2d: {
       at::Tensor bias = n.has_weight("bias") ? n.weight("bias") : at::Tensor();
+      if (!how.training)
+        return inference_conv2d(x[0], weight(), bias, pair(n, "stride", 1), pair(n, "padding", 0),
+                                pair(n, "dilation", 1), n.attrs.get_int("groups", 1));
       return at::conv2d(x[0], weight(), bias, pair(n, "stride", 1), pair(n, "padding", 0),
                         pair(n, "dilation", 1), n.attrs.get_int("groups", 1));
     }
@@ -103,6 +107,23 @@ at::Tensor execute(const Node& n, const std::vector<at::Tensor>& x, const NodeEx
 }
 
 }  // namespace
+
+at::Tensor inference_conv2d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                            const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                            const std::vector<int64_t>& dilation, int64_t groups) {
+  // at::conv2d sends a batch-1 conv with a kernel of at most 3x3 and an input
+  // of at most 20,480 values to its im2col path (_slow_conv2d_forward), which
+  // works in NCHW: each such conv of a channels-last graph then pays layout
+  // copies, and pruning pushes more convs under the threshold (21 of
+  // MobileNetV1-SSD w0.5's 47 convs at 192, 29 after a 70 % MAC cut; the
+  // runner took 10.2 ms, 5.9 ms with every conv on oneDNN, BENCHMARKS.md).
+  // A tensor contiguous in both layouts (1x1 maps) stays with at::conv2d.
+  static const bool onednn = at::hasMKLDNN();
+  if (onednn && !at::GradMode::is_enabled() && input.device().is_cpu() && input.scalar_type() == at::kFloat &&
+      input.dim() == 4 && input.is_contiguous(at::MemoryFormat::ChannelsLast) && !input.is_contiguous())
+    return at::mkldnn_convolution(input, weight, bias, padding, stride, dilation, groups);
+  return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
+}
 
 at::Tensor execute_node(const Node& node, const std::vector<at::Tensor>& inputs,
                         const NodeExecution& how) {

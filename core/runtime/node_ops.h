@@ -26,6 +26,14 @@ struct NodeExecution {
   at::Tensor weight;
 };
 
+// A 2-D convolution as execute_node computes it for inference: oneDNN for
+// an fp32 channels-last CPU input (at::conv2d would send small batch-1
+// convs to its NCHW im2col path), at::conv2d otherwise. The latency table
+// (prune/latency_table.h) times convs through this, as the runner runs them.
+at::Tensor inference_conv2d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                            const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                            const std::vector<int64_t>& dilation, int64_t groups);
+
 // The node's output for `inputs` (one per node input, in order). Throws
 // whittle::Error "(Conv x) failed: <first line of LibTorch's error>" when
 // LibTorch fails, and "(Op x) has an unknown op" for an op it does not know.

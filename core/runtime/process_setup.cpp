@@ -8,13 +8,15 @@
 
 namespace whittle {
 
-void limit_onednn_isa() {
+void configure_onednn() {
   if (!std::getenv("ONEDNN_MAX_CPU_ISA") && !std::getenv("DNNL_MAX_CPU_ISA"))
     setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_VNNI", 1);
+  if (!std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") && !std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY"))
+    setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "4096", 1);
 }
 
 void configure_process(char** argv) {
-  limit_onednn_isa();
+  configure_onednn();
   if (!std::getenv("OMP_WAIT_POLICY")) {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     // A short spin before sleeping: threads stay awake across the microsecond

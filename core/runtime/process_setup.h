@@ -17,16 +17,23 @@ namespace whittle {
 //    first image; WHITTLE_SET_WAIT_POLICY=1 tells the new one.
 // 2. Keeps freed memory in the process (mallopt): glibc handing large conv
 //    buffers back to the OS made conv timings swing 5-28 ms.
-// 3. limit_onednn_isa().
+// 3. configure_onednn().
 void configure_process(char** argv);
 
-// Caps oneDNN at AVX-512 VNNI (ONEDNN_MAX_CPU_ISA, unless the caller set it):
-// the AMX int8 kernels of the oneDNN inside Debian's LibTorch 1.13
-// (jit_1x1:avx512_core_amx_int8) corrupted the heap here on small 1x1 convs
-// of an int8 SSDLite ("corrupted size vs. prev_size"; clean with the cap, and
-// under valgrind, which hides AMX). oneDNN reads the variable once, at its
-// first use: call this before any LibTorch op (test mains do too).
-void limit_onednn_isa();
+// Settings of oneDNN, each unless the caller set it:
+// - caps it at AVX-512 VNNI (ONEDNN_MAX_CPU_ISA): the AMX int8 kernels of
+//   the oneDNN inside Debian's LibTorch 1.13 (jit_1x1:avx512_core_amx_int8)
+//   corrupted the heap here on small 1x1 convs of an int8 SSDLite
+//   ("corrupted size vs. prev_size"; clean with the cap, and under valgrind,
+//   which hides AMX);
+// - keeps 4,096 conv primitives (ONEDNN_PRIMITIVE_CACHE_CAPACITY, default
+//   1,024): every fp32 conv of the runner is a oneDNN primitive, and a few
+//   100-conv models side by side (a comparison, a benchmark round-robin of
+//   13 pruned SSDLites) overflowed the default, re-creating (JIT-compiling)
+//   primitives on every run: SSDLite w1 ran 47 ms instead of ~15 ms.
+// oneDNN reads both variables once, at its first use: call this before any
+// LibTorch op (configure_process and the test mains do).
+void configure_onednn();
 
 // Whether configure_process set OMP_WAIT_POLICY (rather than the caller).
 bool wait_policy_set_by_whittle();

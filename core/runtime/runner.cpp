@@ -59,6 +59,12 @@ Runner::Runner(const Graph& graph, RunnerOptions options) : impl_(std::make_uniq
   } else {
     impl_->graph = graph.clone();
     if (impl_->options.fold_batch_norm) fold_batch_norm(impl_->graph, impl_->options.keep_values);
+    // oneDNN reads a channels-last input's weights in channels-last: stored
+    // so once, not copied by every call (node_ops.cpp).
+    if (impl_->options.channels_last)
+      for (auto& node : impl_->graph.nodes)
+        if (node.op == Op::Conv2d && node.has_weight("weight"))
+          node.weights["weight"] = node.weight("weight").contiguous(at::MemoryFormat::ChannelsLast);
   }
   impl_->plan();
 }
