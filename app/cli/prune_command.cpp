@@ -40,6 +40,7 @@ struct PruneOptions {
   std::string model;
   std::string criterion = "l1";
   std::string aggregate = "sum";
+  std::string normalize = "mean";
   double ratio = 0;
   std::string plan;
   double target_macs = 0;
@@ -175,6 +176,7 @@ void run_prune(const PruneOptions& o) {
   ImportanceOptions importance;
   importance.criterion = parse_criterion(o.criterion);
   importance.aggregation = parse_aggregation(o.aggregate);
+  importance.normalization = parse_normalization(o.normalize);
   importance.seed = o.seed;
   std::optional<PruningPlan> plan_file;
   if (o.plan_option->count()) plan_file = load_plan(o.plan);
@@ -239,6 +241,7 @@ void run_prune(const PruneOptions& o) {
   meta["whittle.pruned.method"] = method_text(o);
   meta["whittle.pruned.criterion"] = needs_scores ? o.criterion : "none (the plan lists the channels)";
   if (needs_scores) meta["whittle.pruned.aggregation"] = o.aggregate;
+  if (needs_scores) meta["whittle.pruned.normalization"] = o.normalize;
   if (data) meta["whittle.pruned.images"] = std::to_string(images) + " of " + o.set;
   meta["whittle.pruned.round"] = std::to_string(o.round);
   meta["whittle.pruned.removed_channels"] = std::to_string(plan.removed_channels());
@@ -347,6 +350,9 @@ void add_prune_command(CLI::App& app) {
   cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
       ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
+      ->capture_default_str();
+  cmd->add_option("--normalize", o->normalize,
+                  "how scores are scaled per group before the global ranking compares groups: mean (each channel against its group's average), l2 or none")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
   cmd->add_option("--data", o->data, "VOC data set folder or VOCdevkit (taylor, apoz)");

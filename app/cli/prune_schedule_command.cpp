@@ -22,6 +22,7 @@
 #include "prune/importance.h"
 #include "prune/planners.h"
 #include "prune/surgery.h"
+#include "train/checkpoint.h"
 #include "train/trainer.h"
 
 namespace whittle::cli {
@@ -36,6 +37,7 @@ struct ScheduleOptions {
   std::string val_set = "test";
   std::string criterion = "l1";
   std::string aggregate = "sum";
+  std::string normalize = "mean";
   int score_images = 64;
   double target_macs = 0;
   int steps = 0;
@@ -66,6 +68,7 @@ nlohmann::ordered_json schedule_json(const ScheduleOptions& o, const GraphCost& 
   j["model"] = o.model;
   j["options"] = {{"criterion", o.criterion},
                   {"aggregate", o.aggregate},
+                  {"normalize", o.normalize},
                   {"target_macs", o.target_macs},
                   {"steps", o.steps},
                   {"epochs_per_step", o.epochs_per_step},
@@ -102,6 +105,7 @@ void run_prune_schedule(ScheduleOptions& o) {
   ImportanceOptions importance;
   importance.criterion = parse_criterion(o.criterion);
   importance.aggregation = parse_aggregation(o.aggregate);
+  importance.normalization = parse_normalization(o.normalize);
   resolve_train_flags(o.flags, "prune-schedule");
   std::ostream& log = o.json ? std::cerr : std::cout;
 
@@ -165,6 +169,7 @@ void run_prune_schedule(ScheduleOptions& o) {
                                         std::to_string(o.steps) + ", target-macs " + general_number(o.target_macs);
         meta["whittle.pruned.criterion"] = o.criterion;
         meta["whittle.pruned.aggregation"] = o.aggregate;
+        meta["whittle.pruned.normalization"] = o.normalize;
         meta["whittle.pruned.round"] = std::to_string(o.round);
         meta["whittle.pruned.original_params"] = std::to_string(original_cost.params);
         meta["whittle.pruned.original_macs"] = std::to_string(original_cost.macs);
@@ -190,6 +195,9 @@ void run_prune_schedule(ScheduleOptions& o) {
         progress.clear();
         if (!result.curve.empty()) r.loss = result.curve.back().loss;
         if (result.last_eval) r.map = result.last_eval->map.map;
+        // The schedule never resumes a step: its trainer state is of no use.
+        std::error_code ignored;
+        std::filesystem::remove(train_state_path(file), ignored);
       } else {
         store_detector_metadata(current);
         save_onnx(current.graph, file);
@@ -240,6 +248,9 @@ void add_prune_schedule_command(CLI::App& app) {
   cmd->add_option("--score-images", o->score_images, "images of --set taylor and apoz score channels on (its first)")
       ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
+      ->capture_default_str();
+  cmd->add_option("--normalize", o->normalize,
+                  "how scores are scaled per group before the global ranking compares groups: mean (each channel against its group's average), l2 or none")
       ->capture_default_str();
   cmd->add_option("--target-macs", o->target_macs, "final MACs as a fraction of the model's (required)");
   cmd->add_option("--steps", o->steps, "pruning steps; step k aims at F^(k/K) of the MACs (required)");

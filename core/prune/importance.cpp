@@ -84,6 +84,22 @@ std::string aggregation_name(Aggregation aggregation) {
   return "?";
 }
 
+Normalization parse_normalization(const std::string& text) {
+  if (text == "mean") return Normalization::Mean;
+  if (text == "l2") return Normalization::L2;
+  if (text == "none") return Normalization::None;
+  throw Error("unknown score normalisation '" + text + "'; known: mean, l2, none");
+}
+
+std::string normalization_name(Normalization normalization) {
+  switch (normalization) {
+    case Normalization::Mean: return "mean";
+    case Normalization::L2: return "l2";
+    case Normalization::None: return "none";
+  }
+  return "?";
+}
+
 at::Tensor member_scores(const at::Tensor& node_scores, const ChannelMember& member) {
   const int64_t size = node_scores.size(0);
   for (int64_t c : member.channels)
@@ -106,10 +122,12 @@ at::Tensor aggregate_scores(const std::vector<at::Tensor>& members, Aggregation 
   return stacked.sum(0);
 }
 
-at::Tensor normalize_scores(const at::Tensor& scores) {
-  // s / ||s||_2 (Molchanov et al. 2017's layer-wise normalisation)
-  const double norm = scores.to(at::kDouble).norm().item<double>();
-  return norm > 0 ? (scores.to(at::kDouble) / norm).to(at::kFloat) : scores;
+at::Tensor normalize_scores(const at::Tensor& scores, Normalization normalization) {
+  if (normalization == Normalization::None) return scores;
+  const at::Tensor s = scores.to(at::kDouble);
+  // Scores are >= 0, so the mean is 0 only for all-zero scores.
+  const double scale = normalization == Normalization::L2 ? s.norm().item<double>() : s.mean().item<double>();
+  return scale > 0 ? (s / scale).to(at::kFloat) : scores;
 }
 
 std::vector<const ChannelMember*> observed_members(const Graph& graph, const ChannelGroup& group) {
@@ -162,7 +180,7 @@ std::map<std::string, at::Tensor> channel_importance(const Graph& graph, const C
                     std::to_string(m.numel()) + " scores for " + std::to_string(group.channels) +
                     " channels");
     at::Tensor s = aggregate_scores(list, options.aggregation);
-    scores[group.name] = options.normalize ? normalize_scores(s) : s;
+    scores[group.name] = normalize_scores(s, options.normalization);
   }
   return scores;
 }

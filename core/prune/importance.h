@@ -34,6 +34,13 @@ namespace whittle {
 
 enum class Criterion { L1, L2, BnScale, Fpgm, Taylor, Apoz, Random };
 enum class Aggregation { Sum, Mean, Max };
+// How a group's scores are scaled before a global ranking compares groups:
+//   mean  s / mean(s): a channel against its own group's average, whatever
+//         the group's width (Torch-Pruning's default; the default here)
+//   l2    s / ||s||_2 (Molchanov et al. 2017): a channel of a wide group
+//         scores ~1/sqrt(C), so global ranks strip wide groups first
+//   none  raw scores (criteria differ in scale between layers)
+enum class Normalization { None, L2, Mean };
 
 // "l1" | "l2" | "bn" | "fpgm" | "taylor" | "apoz" | "random"; throws
 // whittle::Error listing the names otherwise.
@@ -53,9 +60,8 @@ struct ImportanceData {
 struct ImportanceOptions {
   Criterion criterion = Criterion::L1;
   Aggregation aggregation = Aggregation::Sum;
-  // Divide each group's scores by their L2 norm (Molchanov et al.'s layer-wise
-  // normalisation), making scores comparable across groups.
-  bool normalize = true;
+  // Per-group scaling, making scores comparable across groups (see above).
+  Normalization normalization = Normalization::Mean;
   uint64_t seed = 1;  // random
 };
 
@@ -71,6 +77,9 @@ std::map<std::string, at::Tensor> channel_importance(const Graph& graph, const C
 // "sum" | "mean" | "max"; throws whittle::Error listing the names otherwise.
 Aggregation parse_aggregation(const std::string& text);
 std::string aggregation_name(Aggregation aggregation);
+// "mean" | "l2" | "none"; throws whittle::Error listing the names otherwise.
+Normalization parse_normalization(const std::string& text);
+std::string normalization_name(Normalization normalization);
 
 // The shared steps of every criterion, public for tests and tools:
 // A member's per-node-channel scores (a 1-D tensor over the node's channel
@@ -79,8 +88,9 @@ at::Tensor member_scores(const at::Tensor& node_scores, const ChannelMember& mem
 // The group's scores from its members' (each group.channels long, float32):
 // elementwise sum, mean or max. Throws whittle::Error when `members` is empty.
 at::Tensor aggregate_scores(const std::vector<at::Tensor>& members, Aggregation aggregation);
-// scores / ||scores||_2; all-zero scores are returned unchanged.
-at::Tensor normalize_scores(const at::Tensor& scores);
+// scores / mean(scores) or scores / ||scores||_2 (float32); all-zero scores,
+// and every score with Normalization::None, are returned unchanged.
+at::Tensor normalize_scores(const at::Tensor& scores, Normalization normalization);
 // The members whose output values the data-driven criteria observe: every
 // Norm member, and every Filters/Depthwise member whose output does not go
 // only into a Norm member of the group (BatchNorm folding hides that value,

@@ -1,7 +1,7 @@
 #pragma once
 // plan_target_latency: plan_target_macs (planners.h) with the measured
 // latency table (latency_table.h) as the cost: channels go by global rank
-// (scores normalised per group, ties by group then channel) until the
+// (scores normalised per group, ImportanceOptions; ties by group then channel) until the
 // table's estimate of the pruned graph is at most F x the original's.
 #include "graph/graph.h"
 #include "prune/channel_groups.h"

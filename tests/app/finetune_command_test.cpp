@@ -87,7 +87,10 @@ TEST_F(FinetuneCli, ScheduleShrinksStepByStepToTheTarget) {
                    " --val-every 0 --distill 1 --out " + dir);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("% MACs"), std::string::npos) << r.out;
-  for (int k = 1; k <= 3; ++k) EXPECT_TRUE(fs::exists(fs::path(dir) / ("step" + std::to_string(k) + ".onnx"))) << k;
+  for (int k = 1; k <= 3; ++k) {
+    EXPECT_TRUE(fs::exists(fs::path(dir) / ("step" + std::to_string(k) + ".onnx"))) << k;
+    EXPECT_FALSE(fs::exists(fs::path(dir) / ("step" + std::to_string(k) + ".onnx.train"))) << "trainer state left";
+  }
   std::ifstream in(fs::path(dir) / "schedule.json");
   const nlohmann::json j = nlohmann::json::parse(in);
   EXPECT_EQ(j["format"], "whittle.schedule/1");

@@ -3,8 +3,15 @@
 #include <gtest/gtest.h>
 #include <opencv2/dnn.hpp>
 
+#include "graph/cost_model.h"
 #include "io/onnx_export.h"
 #include "io/onnx_test_graphs.h"
+#include "models/ssd/ssd_zoo.h"
+#include "prune/channel_groups.h"
+#include "prune/importance.h"
+#include "prune/planners.h"
+#include "prune/surgery.h"
+#include "random_batch_norm.h"
 #include "runtime/runner.h"
 
 namespace whittle {
@@ -72,6 +79,23 @@ TEST(OnnxOpenCV, AvgPoolCornerCaseDiffersAsDocumented) {
     auto diffs = opencv_diffs(c.graph, to_onnx_bytes(c.graph));
     ASSERT_FALSE(diffs.empty());
     for (const auto& [name, diff] : diffs) EXPECT_GT(diff, 1e-4) << c.name << " " << name;
+  }
+}
+
+// Issue 5: a pruned detector (odd widths in every prunable group, depthwise
+// and residual groups, SSD heads) exported to ONNX runs in OpenCV DNN with
+// the runner's outputs.
+TEST(OnnxOpenCV, PrunedDetectorsMatchRunner) {
+  for (const char* zoo : {"ssd_mobilenet_v1", "ssdlite_mobilenet_v2"}) {
+    SCOPED_TRACE(zoo);
+    Graph g = build_detector_zoo(zoo, 5, 0.25, 128).graph;
+    test::randomize_batch_norm(g, 5);
+    const ChannelGroups groups = channel_groups(g);
+    const Graph pruned = apply_pruning(g, groups, plan_uniform(groups, channel_importance(g, groups, {}), 0.37));
+    ASSERT_LT(compute_cost(pruned).macs, compute_cost(g).macs * 3 / 4);
+    const auto diffs = opencv_diffs(pruned, to_onnx_bytes(pruned));
+    ASSERT_EQ(diffs.size(), pruned.outputs.size());
+    for (const auto& [name, diff] : diffs) EXPECT_LE(diff, 1e-4) << "output " << name;
   }
 }
 

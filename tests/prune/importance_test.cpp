@@ -53,11 +53,11 @@ Residual residual() {
   return r;
 }
 
-ImportanceOptions options(Criterion c, Aggregation a, bool normalize) {
+ImportanceOptions options(Criterion c, Aggregation a, Normalization normalization) {
   ImportanceOptions o;
   o.criterion = c;
   o.aggregation = a;
-  o.normalize = normalize;
+  o.normalization = normalization;
   return o;
 }
 
@@ -72,26 +72,36 @@ TEST(Importance, CriterionNamesRoundTrip) {
   EXPECT_NE(e.find("l1, l2, bn, fpgm, taylor, apoz, random"), std::string::npos) << e;
   for (const char* name : {"sum", "mean", "max"}) EXPECT_EQ(aggregation_name(parse_aggregation(name)), name);
   EXPECT_NE(error_of([] { parse_aggregation("min"); }).find("sum, mean, max"), std::string::npos);
+  for (const char* name : {"mean", "l2", "none"})
+    EXPECT_EQ(normalization_name(parse_normalization(name)), name);
+  EXPECT_NE(error_of([] { parse_normalization("max"); }).find("mean, l2, none"), std::string::npos);
+  EXPECT_EQ(ImportanceOptions{}.normalization, Normalization::Mean);
 }
 
 TEST(Importance, AggregatesTheFiltersOfAResidualGroup) {
   const Residual r = residual();
-  auto sum = channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Sum, false));
+  auto sum = channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Sum, Normalization::None));
   ASSERT_EQ(sum.size(), 1u) << "non-prunable groups get no scores";
   expect_near(sum.at("a"), {4.f, 6.f});
-  expect_near(channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Mean, false)).at("a"),
+  expect_near(channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Mean, Normalization::None)).at("a"),
               {2.f, 3.f});
-  expect_near(channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Max, false)).at("a"),
+  expect_near(channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Max, Normalization::None)).at("a"),
               {3.f, 4.f});
 }
 
-TEST(Importance, NormalisesEachGroupToUnitNorm) {
+TEST(Importance, NormalisesEachGroupToUnitNormOrUnitMean) {
   const Residual r = residual();
-  auto s = channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Sum, true));
+  auto s = channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Sum, Normalization::L2));
   const float n = std::sqrt(16.f + 36.f);
   expect_near(s.at("a"), {4.f / n, 6.f / n});
-  expect_near(normalize_scores(at::zeros({3})), {0.f, 0.f, 0.f});
-  expect_near(normalize_scores(at::tensor({3.f, 4.f})), {0.6f, 0.8f});
+  expect_near(channel_importance(r.graph, r.groups, options(Criterion::L1, Aggregation::Sum, Normalization::Mean))
+                  .at("a"),
+              {0.8f, 1.2f});
+  expect_near(normalize_scores(at::zeros({3}), Normalization::L2), {0.f, 0.f, 0.f});
+  expect_near(normalize_scores(at::zeros({3}), Normalization::Mean), {0.f, 0.f, 0.f});
+  expect_near(normalize_scores(at::tensor({3.f, 4.f}), Normalization::L2), {0.6f, 0.8f});
+  expect_near(normalize_scores(at::tensor({3.f, 5.f}), Normalization::Mean), {0.75f, 1.25f});
+  expect_near(normalize_scores(at::tensor({3.f, 5.f}), Normalization::None), {3.f, 5.f});
 }
 
 TEST(Importance, AggregateScoresNeedsMembers) {
@@ -110,32 +120,32 @@ TEST(Importance, MemberScoresFollowTheChannelMapAndCheckIt) {
 TEST(Importance, BnWithoutBatchNormNamesTheGroup) {
   const Residual r = residual();
   const std::string e = error_of(
-      [&] { channel_importance(r.graph, r.groups, options(Criterion::BnScale, Aggregation::Sum, true)); });
+      [&] { channel_importance(r.graph, r.groups, options(Criterion::BnScale, Aggregation::Sum, Normalization::L2)); });
   EXPECT_NE(e.find("group 'a'"), std::string::npos) << e;
 }
 
 TEST(Importance, DataDrivenCriteriaNeedData) {
   const Residual r = residual();
   const std::string none = error_of(
-      [&] { channel_importance(r.graph, r.groups, options(Criterion::Taylor, Aggregation::Sum, true)); });
+      [&] { channel_importance(r.graph, r.groups, options(Criterion::Taylor, Aggregation::Sum, Normalization::L2)); });
   EXPECT_NE(none.find("'taylor'"), std::string::npos) << none;
   ImportanceData data;
   data.batches.push_back({{"input", at::ones({1, 1, 4, 4})}});
   const std::string no_loss = error_of(
-      [&] { channel_importance(r.graph, r.groups, options(Criterion::Taylor, Aggregation::Sum, true), &data); });
+      [&] { channel_importance(r.graph, r.groups, options(Criterion::Taylor, Aggregation::Sum, Normalization::L2), &data); });
   EXPECT_NE(no_loss.find("loss"), std::string::npos) << no_loss;
   const std::string apoz = error_of(
-      [&] { channel_importance(r.graph, r.groups, options(Criterion::Apoz, Aggregation::Sum, true)); });
+      [&] { channel_importance(r.graph, r.groups, options(Criterion::Apoz, Aggregation::Sum, Normalization::L2)); });
   EXPECT_NE(apoz.find("'apoz'"), std::string::npos) << apoz;
   // apoz needs no loss: with images it scores the group (no activation: mean |a|
   // of a and b's outputs, summed): input 1 everywhere -> [1 + 3, 4 + 2].
-  auto s = channel_importance(r.graph, r.groups, options(Criterion::Apoz, Aggregation::Sum, false), &data);
+  auto s = channel_importance(r.graph, r.groups, options(Criterion::Apoz, Aggregation::Sum, Normalization::None), &data);
   expect_near(s.at("a"), {4.f, 6.f});
 }
 
 TEST(Importance, RandomDependsOnTheSeedOnly) {
   const Residual r = residual();
-  ImportanceOptions o = options(Criterion::Random, Aggregation::Sum, false);
+  ImportanceOptions o = options(Criterion::Random, Aggregation::Sum, Normalization::None);
   o.seed = 11;
   auto a = channel_importance(r.graph, r.groups, o);
   EXPECT_TRUE(at::equal(a.at("a"), channel_importance(r.graph, r.groups, o).at("a")));
