@@ -40,7 +40,7 @@ struct PruneOptions {
   std::string model;
   std::string criterion = "l1";
   std::string aggregate = "sum";
-  std::string normalize = "mean";
+  std::string normalize = "l2";
   double ratio = 0;
   std::string plan;
   double target_macs = 0;
@@ -352,7 +352,7 @@ void add_prune_command(CLI::App& app) {
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
       ->capture_default_str();
   cmd->add_option("--normalize", o->normalize,
-                  "how scores are scaled per group before the global ranking compares groups: mean (each channel against its group's average), l2 or none")
+                  "how scores are scaled per group before the global ranking compares groups: l2 (unit norm), mean (each channel against its group's average) or none")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
   cmd->add_option("--data", o->data, "VOC data set folder or VOCdevkit (taylor, apoz)");

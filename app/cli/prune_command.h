@@ -5,7 +5,7 @@ namespace whittle::cli {
 
 // `prune --model M.onnx [--criterion l1|l2|bn|fpgm|taylor|apoz|random]
 //  (--ratio R | --plan plan.json | --target-macs F | --target-latency F)
-//  [--round 8] [--aggregate sum|mean|max] [--normalize mean|l2|none] [--data DIR [--set train] [--images 64]]
+//  [--round 8] [--aggregate sum|mean|max] [--normalize l2|mean|none] [--data DIR [--set train] [--images 64]]
 //  [--latency [--latency-runs 10]] [--latency-cache DIR]
 //  [--save-plan FILE] --out P.onnx [--json]`: channel groups, importance, a
 // plan, surgery; saves the smaller model (a detector keeps its head metadata,

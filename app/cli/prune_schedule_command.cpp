@@ -37,7 +37,7 @@ struct ScheduleOptions {
   std::string val_set = "test";
   std::string criterion = "l1";
   std::string aggregate = "sum";
-  std::string normalize = "mean";
+  std::string normalize = "l2";
   int score_images = 64;
   double target_macs = 0;
   int steps = 0;
@@ -250,7 +250,7 @@ void add_prune_schedule_command(CLI::App& app) {
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
       ->capture_default_str();
   cmd->add_option("--normalize", o->normalize,
-                  "how scores are scaled per group before the global ranking compares groups: mean (each channel against its group's average), l2 or none")
+                  "how scores are scaled per group before the global ranking compares groups: l2 (unit norm), mean (each channel against its group's average) or none")
       ->capture_default_str();
   cmd->add_option("--target-macs", o->target_macs, "final MACs as a fraction of the model's (required)");
   cmd->add_option("--steps", o->steps, "pruning steps; step k aims at F^(k/K) of the MACs (required)");

@@ -88,7 +88,7 @@ Normalization parse_normalization(const std::string& text) {
   if (text == "mean") return Normalization::Mean;
   if (text == "l2") return Normalization::L2;
   if (text == "none") return Normalization::None;
-  throw Error("unknown score normalisation '" + text + "'; known: mean, l2, none");
+  throw Error("unknown score normalisation '" + text + "'; known: l2, mean, none");
 }
 
 std::string normalization_name(Normalization normalization) {

@@ -72,10 +72,10 @@ TEST(Importance, CriterionNamesRoundTrip) {
   EXPECT_NE(e.find("l1, l2, bn, fpgm, taylor, apoz, random"), std::string::npos) << e;
   for (const char* name : {"sum", "mean", "max"}) EXPECT_EQ(aggregation_name(parse_aggregation(name)), name);
   EXPECT_NE(error_of([] { parse_aggregation("min"); }).find("sum, mean, max"), std::string::npos);
-  for (const char* name : {"mean", "l2", "none"})
+  for (const char* name : {"l2", "mean", "none"})
     EXPECT_EQ(normalization_name(parse_normalization(name)), name);
-  EXPECT_NE(error_of([] { parse_normalization("max"); }).find("mean, l2, none"), std::string::npos);
-  EXPECT_EQ(ImportanceOptions{}.normalization, Normalization::Mean);
+  EXPECT_NE(error_of([] { parse_normalization("max"); }).find("l2, mean, none"), std::string::npos);
+  EXPECT_EQ(ImportanceOptions{}.normalization, Normalization::L2);
 }
 
 TEST(Importance, AggregatesTheFiltersOfAResidualGroup) {
