@@ -2,7 +2,8 @@
 // get as much faster as their MACs say?
 //
 // For each model — MobileNetV2-SSDLite width 1 at 320, width 0.5 at 192 with
-// a stride-8 first map, SSD300-VGG16 — with l1 importance:
+// a stride-8 first map, SSD300-VGG16, MobileNetV1-SSD width 0.5 at 192 — with
+// l1 importance:
 //   - builds (or reads from the cache) the model's latency table
 //     (prune/latency_table.h) at --threads and reports how long that took;
 //   - plans 30/50/70% MAC reductions (plan_target_macs, F = 0.7/0.5/0.3) and
@@ -17,9 +18,9 @@
 // goal: measured latency ratio >= 0.8 x MAC ratio for every plan.
 // A latency target the table says cannot be reached is reported as such.
 //
-//   bench_prune_latency [--models ssdlite_mobilenet_v2,ssdlite_mobilenet_v2_small,ssd300_vgg16]
+//   bench_prune_latency [--models ssdlite_mobilenet_v2,ssdlite_mobilenet_v2_small,ssd300_vgg16,ssd_mobilenet_v1]
 //                       [--runs N] [--warmup N] [--threads 2] [--cache DIR] [--no-cache] [--quick]
-// --runs defaults per model (VGG16 10, SSDLite w1 30, SSDLite w0.5 50);
+// --runs defaults per model (VGG16 10, SSDLite w1 30, SSDLite w0.5 and MobileNetV1-SSD 50);
 // --quick: the small SSDLite only (unless --models), the 50% plans only, a
 // coarse table grid (1/4, 1/2, 1), 3 runs after 1 warm-up. The Markdown report
 // goes to stdout, progress to stderr.
@@ -58,6 +59,7 @@ const std::vector<SsdSpec>& all_models() {
       {"ssdlite_mobilenet_v2_small", "MobileNetV2-SSDLite w0.5 (192, stride 8)", "ssdlite_mobilenet_v2", 0.5, 192,
        8, 0.05, 0.6, 50},
       {"ssd300_vgg16", "SSD300-VGG16 (300)", "ssd300_vgg16", 1.0, 300, 0, 0, 0, 10},
+      {"ssd_mobilenet_v1", "MobileNetV1-SSD w0.5 (192)", "ssd_mobilenet_v1", 0.5, 192, 0, 0, 0, 50},
   };
   return m;
 }
@@ -167,7 +169,7 @@ int main(int argc, char** argv) {
             << TORCH_VERSION << ", " << args.threads << " threads; " << blas_name() << "\n"
             << "- OMP_WAIT_POLICY=" << (std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(unset)")
             << (wait_policy_set_by_whittle() ? " (set by Whittle)" : "") << "\n"
-            << "- importance l1 (sum, normalised per group); plans by global rank; Runner with default options "
+            << "- importance l1 (sum, mean-normalised per group); plans by global rank; Runner with default options "
                "(BN folded, channels-last), batch 1\n"
             << "- latency table grid (fractions of each prunable axis):";
   for (double f : table_options.fractions) std::cout << " " << f;
@@ -188,6 +190,7 @@ int main(int argc, char** argv) {
     const ChannelGroups groups = channel_groups(graph);
     ImportanceOptions importance;
     importance.criterion = Criterion::L1;
+    importance.normalization = Normalization::Mean;  // as the figures in BENCHMARKS.md (session 4)
     const GroupScores scores = channel_importance(graph, groups, importance);
 
     std::cerr << spec.label << ": latency table\n";
