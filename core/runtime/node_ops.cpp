@@ -115,8 +115,9 @@ at::Tensor inference_conv2d(const at::Tensor& input, const at::Tensor& weight, c
   // of at most 20,480 values to its im2col path (_slow_conv2d_forward), which
   // works in NCHW: each such conv of a channels-last graph then pays layout
   // copies, and pruning pushes more convs under the threshold (21 of
-  // MobileNetV1-SSD w0.5's 47 convs at 192, 29 after a 70 % MAC cut; the
-  // runner took 10.2 ms, 5.9 ms with every conv on oneDNN, BENCHMARKS.md).
+  // MobileNetV1-SSD w0.5's 47 convs at 192, 29 after a 70 % MAC cut; its
+  // network took 8.6 ms at 2 threads, 5.0-5.3 ms with every conv on oneDNN,
+  // BENCHMARKS.md).
   // A tensor contiguous in both layouts (1x1 maps) stays with at::conv2d.
   static const bool onednn = at::hasMKLDNN();
   if (onednn && !at::GradMode::is_enabled() && input.device().is_cpu() && input.scalar_type() == at::kFloat &&
