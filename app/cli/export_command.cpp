@@ -214,17 +214,6 @@ Dataset first_images(const std::string& root, const std::string& set, int count)
   return data;
 }
 
-// An int8 output's quantization step: the plan's (or the spec's) scale for
-// it, else its reference range / 255 (as Int8Comparison::max_steps).
-double int8_output_step(const Int8Runner& runner, const QuantizedGraph& model, const std::string& out,
-                        double ref_lo, double ref_hi) {
-  auto p = runner.plan().values.find(out);
-  if (p != runner.plan().values.end() && p->second) return p->second->scale;
-  auto s = model.spec.activations.find(out);
-  if (s != model.spec.activations.end()) return s->second.scale;
-  return ref_hi > ref_lo ? (ref_hi - ref_lo) / 255.0 : 1.0;
-}
-
 RealImageCheck check_on_images(const ExportOptions& o, const Detector& detector, const Dataset& data,
                                const Graph& graph, const QuantizedGraph* int8, ExportRuntime runtime) {
   if (graph.inputs.size() != 1)
@@ -287,7 +276,7 @@ RealImageCheck check_on_images(const ExportOptions& o, const Detector& detector,
     scale = std::max(scale, ref_abs[k]);
     if (int8_runner) {
       const double steps =
-          c.max_abs_diff[k] / int8_output_step(*int8_runner, *int8, graph.outputs[k], ref_lo[k], ref_hi[k]);
+          c.max_abs_diff[k] / int8_output_step(*int8, int8_runner->plan(), graph.outputs[k], ref_lo[k], ref_hi[k]);
       c.max_steps.push_back(steps);
       c.max_step_diff = std::max(c.max_step_diff, steps);
     }

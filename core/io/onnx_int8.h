@@ -50,6 +50,7 @@
 #include <string>
 #include <vector>
 
+#include "quant/int8_plan.h"
 #include "quant/quant_params.h"
 
 namespace whittle {
@@ -101,6 +102,12 @@ struct Int8Comparison {
   bool identical = true;            // every output bit-identical
   bool within_steps(double steps) const { return max_step_diff <= steps; }
 };
+
+// The quantization step of graph output `out` (Int8Comparison::max_steps):
+// the scale `plan` stores it with, else the spec's scale for it, else
+// (ref_hi - ref_lo) / 255 over the reference values seen (1 when empty).
+double int8_output_step(const QuantizedGraph& model, const Int8Plan& plan, const std::string& out,
+                        double ref_lo, double ref_hi);
 
 // Compares `got` (one tensor per graph output, in order) with the
 // Int8Runner's outputs for `inputs` (one float tensor per graph input).

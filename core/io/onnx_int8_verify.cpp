@@ -29,19 +29,16 @@ std::vector<at::Tensor> run_int8(const QuantizedGraph& model,
   return result;
 }
 
-// The quantization step of a graph output (see Int8Comparison::max_steps).
-double output_step(const QuantizedGraph& model, const Int8Plan& plan, const std::string& out,
-                   const at::Tensor& ref) {
+}  // namespace
+
+double int8_output_step(const QuantizedGraph& model, const Int8Plan& plan, const std::string& out,
+                        double ref_lo, double ref_hi) {
   auto p = plan.values.find(out);
   if (p != plan.values.end() && p->second) return p->second->scale;
   auto s = model.spec.activations.find(out);
   if (s != model.spec.activations.end()) return s->second.scale;
-  if (ref.numel() == 0) return 1.0;
-  const double range = (ref.max() - ref.min()).item<double>();
-  return range > 0 ? range / 255.0 : 1.0;
+  return ref_hi > ref_lo ? (ref_hi - ref_lo) / 255.0 : 1.0;
 }
-
-}  // namespace
 
 Int8Comparison compare_with_int8_runner(const QuantizedGraph& model,
                                         const std::vector<at::Tensor>& inputs,
@@ -66,7 +63,8 @@ Int8Comparison compare_with_int8_runner(const QuantizedGraph& model,
     double diff = w.numel() ? (o - w).abs().max().item<double>() : 0.0;
     if (std::isnan(diff)) diff = INFINITY;
     const double ref = w.numel() ? w.abs().max().item<double>() : 0.0;
-    const double steps = diff / output_step(model, plan, name, w);
+    const double lo = w.numel() ? w.min().item<double>() : 0.0, hi = w.numel() ? w.max().item<double>() : 0.0;
+    const double steps = diff / int8_output_step(model, plan, name, lo, hi);
     c.outputs.push_back(name);
     c.max_abs_diff.push_back(diff);
     c.max_abs_ref.push_back(ref);
