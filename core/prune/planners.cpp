@@ -8,9 +8,9 @@
 
 #include "graph/cost_model.h"
 #include "graph/error.h"
-#include "graph/shape_inference.h"
 #include "prune/number_text.h"
 #include "prune/surgery.h"
+#include "prune/width_cost.h"
 
 namespace whittle {
 namespace {
@@ -123,8 +123,7 @@ PruningPlan plan_uniform(const ChannelGroups& groups, const GroupScores& scores,
     if (!group.prunable) continue;
     group_scores(scores, group);  // present and the right size
     plan.ratios[group.name] = ratio;
-    remove_least_important(plan, group, scores,
-                           rounded_removal(ratio_count(ratio, group.channels), group.channels, options));
+    remove_least_important(plan, group, scores, ratio_removed_channels(ratio, group.channels, options.round_to));
   }
   return plan;
 }
@@ -143,8 +142,7 @@ PruningPlan plan_layer_ratios(const ChannelGroups& groups, const GroupScores& sc
     plan.ratios[name] = ratio;
     if (!group.prunable) continue;
     group_scores(scores, group);
-    remove_least_important(plan, group, scores,
-                           rounded_removal(ratio_count(ratio, group.channels), group.channels, options));
+    remove_least_important(plan, group, scores, ratio_removed_channels(ratio, group.channels, options.round_to));
   }
   return plan;
 }
@@ -170,83 +168,6 @@ PruningPlan plan_global(const ChannelGroups& groups, const GroupScores& scores, 
   return plan_from_counts(groups, scores, counts);
 }
 
-namespace {
-
-// MACs of one Conv2d or Linear node as a function of the channels its groups
-// lose: coef * (out0 - sum of out terms) * (in0 - sum of in terms), where a
-// term is (group index, node channels per group channel).
-struct MacNode {
-  int64_t coef = 0;
-  int64_t out0 = 0, in0 = 0;
-  std::vector<std::pair<int, int64_t>> out_terms, in_terms;
-
-  int64_t macs(const std::vector<int64_t>& removed) const {
-    int64_t out = out0, in = in0;
-    for (const auto& [g, per] : out_terms) out -= removed[g] * per;
-    for (const auto& [g, per] : in_terms) in -= removed[g] * per;
-    return coef * std::max<int64_t>(out, 0) * std::max<int64_t>(in, 0);
-  }
-};
-
-class MacModel {
- public:
-  MacModel(const Graph& graph, const ChannelGroups& groups) : group_nodes_(groups.groups.size()) {
-    const ShapeMap shapes = infer_shapes(graph);
-    std::map<std::string, size_t> index;
-    for (const auto& node : graph.nodes) {
-      if (node.op != Op::Conv2d && node.op != Op::Linear) continue;
-      const at::Tensor& w = node.weight("weight");
-      const Shape& out = shapes.at(node.output);
-      MacNode m;
-      m.out0 = w.size(0);
-      m.in0 = w.size(1);
-      // Conv2d: N * H * W * kH * kW per (output channel, input channel of its group);
-      // Linear: N per (output, input)
-      m.coef = node.op == Op::Conv2d ? numel(out) / out.at(1) * w.size(2) * w.size(3) : out.at(0);
-      index[node.name] = nodes_.size();
-      nodes_.push_back(std::move(m));
-    }
-    for (size_t g = 0; g < groups.groups.size(); ++g) {
-      const ChannelGroup& group = groups.groups[g];
-      if (!group.prunable) continue;
-      for (const auto& member : group.members) {
-        auto it = index.find(member.node);
-        if (it == index.end()) continue;
-        const WidthEffect e = width_effect(member);
-        if (e.axis == WidthEffect::None) continue;
-        MacNode& m = nodes_[it->second];
-        (e.axis == WidthEffect::Out ? m.out_terms : m.in_terms).push_back({static_cast<int>(g), e.per_channel});
-        auto& list = group_nodes_[g];
-        if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
-      }
-    }
-  }
-
-  // Total MACs with `removed` channels per group; caches per-node MACs.
-  int64_t reset(const std::vector<int64_t>& removed) {
-    cached_.assign(nodes_.size(), 0);
-    total_ = 0;
-    for (size_t i = 0; i < nodes_.size(); ++i) total_ += cached_[i] = nodes_[i].macs(removed);
-    return total_;
-  }
-  // After `removed[group]` changed: updates the nodes the group touches.
-  int64_t update(const std::vector<int64_t>& removed, int group) {
-    for (size_t i : group_nodes_[group]) {
-      total_ -= cached_[i];
-      total_ += cached_[i] = nodes_[i].macs(removed);
-    }
-    return total_;
-  }
-
- private:
-  std::vector<MacNode> nodes_;
-  std::vector<std::vector<size_t>> group_nodes_;
-  std::vector<int64_t> cached_;
-  int64_t total_ = 0;
-};
-
-}  // namespace
-
 PruningPlan plan_target_macs(const Graph& graph, const ChannelGroups& groups, const GroupScores& scores,
                              double fraction, const PlannerOptions& options, TargetMacsReport* report) {
   if (!(fraction > 0 && fraction <= 1))
@@ -255,20 +176,20 @@ PruningPlan plan_target_macs(const Graph& graph, const ChannelGroups& groups, co
   const int64_t original = compute_cost(graph).macs;
   const int64_t target = static_cast<int64_t>(std::floor(fraction * static_cast<double>(original)));
   const std::vector<RankedChannel> ranked = global_ranking(groups, scores);
-  MacModel model(graph, groups);
+  WidthCost model(graph, groups);
   const std::vector<int64_t> none(groups.groups.size(), 0);
-  const int64_t modelled = model.reset(none);
+  const int64_t modelled = model.reset(none).macs;
   // MACs stay far below 2^53: exact as doubles.
   auto update = [&model](const std::vector<int64_t>& removed, int group) {
-    return static_cast<double>(model.update(removed, group));
+    return static_cast<double>(model.update(removed, group).macs);
   };
 
-  // The model counts only what the groups can change, so aim its total at
-  // target - (original - modelled); if surgery and the cost model disagree
+  // The model counts every weighted node (modelled == original); were it to
+  // miss some, aim its total at target - (original - modelled); if surgery and the cost model disagree
   // (they should not), aim lower by the difference and plan again.
   int64_t aim = target - (original - modelled);
   for (int attempt = 0; attempt < 4; ++attempt) {
-    const double start = static_cast<double>(model.reset(none));
+    const double start = static_cast<double>(model.reset(none).macs);
     const RankedRemoval r = remove_by_rank(groups, ranked, options, start, static_cast<double>(aim), update);
     const int64_t macs = static_cast<int64_t>(r.cost);
     if (macs > aim)
