@@ -1,7 +1,8 @@
 #pragma once
 // Where a detector command's model comes from: a detector saved as ONNX
 // (--model), or a detector zoo network built on the spot (--zoo). Shared by
-// train, eval, detect and bench.
+// train, eval, detect and bench. Loading a model file and fitting a data
+// set's labels are the core's (workflow/detector_file.h).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "data/dataset.h"
 #include "models/detector.h"
+#include "workflow/detector_file.h"  // load_detector_file, classes_in_use, relabel_dataset
 
 namespace whittle::cli {
 
@@ -40,17 +42,5 @@ struct DetectorSource {
   // "ssdlite_mobilenet_v2 (zoo, width 0.25)" or the file name.
   std::string describe() const;
 };
-
-// load_onnx + detector_from_graph; errors name the file.
-Detector load_detector_file(const std::string& path);
-
-// The data set's classes that label at least one object, in its class order
-// (read_voc lists all 20 VOC classes when the names are VOC's, even when a
-// data set uses three of them).
-std::vector<std::string> classes_in_use(const Dataset& data);
-
-// `data` with its class list replaced by `classes` and every label re-indexed
-// by name; false (data untouched) when an object's class is not in `classes`.
-bool relabel_dataset(Dataset& data, const std::vector<std::string>& classes);
 
 }  // namespace whittle::cli

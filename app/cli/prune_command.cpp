@@ -15,7 +15,6 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
-#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
@@ -32,6 +31,7 @@
 #include "prune/surgery.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
+#include "workflow/importance_data.h"
 
 namespace whittle::cli {
 namespace {
@@ -200,9 +200,11 @@ void run_prune(const PruneOptions& o) {
   std::optional<ImportanceData> data;
   size_t images = 0;
   if (needs_scores) {
-    if (needs_data)
+    if (needs_data) {
+      ProgressBar reading("importance data", log);
       data = read_importance_data(model.graph, model.detector ? &*model.detector : nullptr,
-                                  {o.data, o.set, o.images, o.batch}, "prune", log, &images);
+                                  {o.data, o.set, o.images, o.batch}, "prune", reading, &images);
+    }
     scores = channel_importance(model.graph, groups, importance, data ? &*data : nullptr);
   }
   // The latency table, for --target-latency and --latency.

@@ -10,7 +10,6 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
-#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
 #include "cli/train_options.h"
 #include "eval/evaluate_detector.h"
@@ -24,6 +23,7 @@
 #include "prune/surgery.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
+#include "workflow/importance_data.h"
 
 namespace whittle::cli {
 namespace {
@@ -115,9 +115,12 @@ void run_prune_schedule(ScheduleOptions& o) {
   // taylor and apoz: one set of images for every step (pruning keeps the
   // head's outputs, so the original's loss reads every step's graph).
   std::optional<ImportanceData> scoring;
-  if (criterion_needs_data(importance.criterion))
+  if (criterion_needs_data(importance.criterion)) {
+    ProgressBar reading("importance data", log);
     scoring = read_importance_data(original.graph, &original,
-                                   {o.data, o.set, o.score_images, o.flags.train.batch_size}, "prune-schedule", log);
+                                   {o.data, o.set, o.score_images, o.flags.train.batch_size}, "prune-schedule",
+                                   reading);
+  }
   fs::create_directories(o.out);
   const std::string schedule_path = (fs::path(o.out) / "schedule.json").string();
 

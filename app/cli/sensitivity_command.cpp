@@ -8,7 +8,6 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
-#include "cli/importance_data.h"
 #include "cli/progress_bar.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
@@ -19,6 +18,7 @@
 #include "prune/pruning_plan.h"
 #include "prune/sensitivity.h"
 #include "prune/sensitivity_planner.h"
+#include "workflow/importance_data.h"
 
 namespace whittle::cli {
 namespace {
@@ -105,9 +105,12 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
   // --from) the criterion the scan was made with, for the plan.
   std::optional<ImportanceData> importance_data;
   auto read_scoring_data = [&] {
-    if (!importance_data)
+    if (!importance_data) {
+      ProgressBar reading("importance data", log);
       importance_data = read_importance_data(detector.graph, &detector,
-                                             {o.data, o.score_set, o.score_images, o.batch}, "sensitivity", log);
+                                             {o.data, o.score_set, o.score_images, o.batch}, "sensitivity",
+                                             reading);
+    }
     return &*importance_data;
   };
   SensitivityResult result;

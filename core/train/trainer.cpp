@@ -409,6 +409,7 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
       for (const auto& [k, v] : loss.parts) part_sums[k] += v;
       record.lr = lr;
       train_seconds += seconds_since(step_start);
+      if (options.on_step) options.on_step(state.global_step, value);
 
       const double epoch_elapsed = seconds_since(epoch_start);
       const double its = step / std::max(epoch_elapsed, 1e-9);
@@ -470,6 +471,7 @@ TrainResult train_detector(Detector& detector, const Dataset& train, const Datas
       line += "; saved " + options.checkpoint;
     }
     progress.log(line);
+    if (options.on_epoch) options.on_epoch(record);
   }
   progress.report(1.0, "trained " + std::to_string(options.epochs) + " epochs");
   fill_result();

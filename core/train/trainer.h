@@ -9,6 +9,7 @@
 // With TrainOptions::qat the same loop is quantization-aware training
 // (train/qat.h): the forward pass is the fake-quant simulation of int8.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -80,6 +81,14 @@ struct TrainOptions {
   // with the spec in its metadata (kQatSpecKey, calibration-table text);
   // resume refuses a checkpoint written with another spec or without one.
   std::optional<QuantSpec> qat;
+
+  // Live curves (the GUI's jobs): called on the training thread after every
+  // optimizer step with the global step (1-based, resumed steps included)
+  // and that step's loss, and after every epoch (its validation and
+  // checkpoint done) with its record (val_map NaN when not validated). Either
+  // may be empty; an exception thrown from one ends training as an error does.
+  std::function<void(int64_t global_step, double loss)> on_step;
+  std::function<void(const EpochRecord& record)> on_epoch;
 };
 
 struct TrainResult {

@@ -275,6 +275,37 @@ TEST_F(TrainerTest, CancelDuringValidation) {
   EXPECT_TRUE(saw);
 }
 
+TEST_F(TrainerTest, StepAndEpochHooksFeedLiveCurves) {
+  Detector d = regression_detector(5);
+  TrainOptions o = options(2);  // 2 steps per epoch
+  o.val_every = 2;
+  std::vector<std::pair<int64_t, double>> steps;
+  std::vector<EpochRecord> epochs;
+  o.on_step = [&](int64_t step, double loss) { steps.emplace_back(step, loss); };
+  o.on_epoch = [&](const EpochRecord& r) { epochs.push_back(r); };
+  NullProgress quiet;
+  const TrainResult r = train_detector(d, data_, &data_, o, quiet);
+  ASSERT_EQ(steps.size(), 4u);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].first, static_cast<int64_t>(i + 1));
+    EXPECT_TRUE(std::isfinite(steps[i].second));
+  }
+  ASSERT_EQ(epochs.size(), 2u);
+  EXPECT_EQ(epochs[0].epoch, 1);
+  EXPECT_TRUE(std::isnan(epochs[0].val_map));  // validated every 2 epochs
+  EXPECT_EQ(epochs[1].epoch, 2);
+  EXPECT_DOUBLE_EQ(epochs[1].val_map, r.curve[1].val_map);
+  EXPECT_TRUE(std::isfinite(epochs[1].val_map));
+  EXPECT_DOUBLE_EQ((steps[2].second + steps[3].second) / 2, r.curve[1].loss);
+
+  // A hook that throws ends training as an error does.
+  Detector e = regression_detector(5);
+  o.on_step = [](int64_t step, double) {
+    if (step == 2) throw Error("stop here");
+  };
+  EXPECT_THROW(train_detector(e, data_, nullptr, o, quiet), Error);
+}
+
 TEST_F(TrainerTest, BadInputsThrow) {
   NullProgress quiet;
   Detector d = regression_detector(5);
