@@ -36,7 +36,13 @@ std::string loaded_path(const std::string& file, const fs::path& folder) {
   return (p.is_absolute() ? p : folder / p).lexically_normal().string();
 }
 
+void check_metrics(const std::map<std::string, double>& metrics, const std::string& where) {
+  for (const auto& [key, value] : metrics)
+    if (!std::isfinite(value)) throw Error(where + ": metric '" + key + "' is not a finite number");
+}
+
 void check(const Project& project, const std::string& path) {
+  check_metrics(project.metrics, path + ": the original model");
   std::set<std::string> names;
   for (const auto& v : project.variants) {
     const std::string where = path + ": variant '" + v.name + "'";
@@ -46,8 +52,7 @@ void check(const Project& project, const std::string& path) {
     if (!v.parent.empty() && !names.count(v.parent))
       throw Error(where + ": parent '" + v.parent + "' is not an earlier variant");
     if (!names.insert(v.name).second) throw Error(path + ": variant name '" + v.name + "' is used twice");
-    for (const auto& [key, value] : v.metrics)
-      if (!std::isfinite(value)) throw Error(where + ": metric '" + key + "' is not a finite number");
+    check_metrics(v.metrics, where);
   }
 }
 
@@ -60,6 +65,7 @@ void save_project(const Project& project, const std::string& path) {
   j["format"] = kFormat;
   j["model"] = stored_path(project.model, folder);
   j["data"] = stored_path(project.data, folder);
+  j["metrics"] = project.metrics;
   j["variants"] = ordered_json::array();
   for (const auto& v : project.variants)
     j["variants"].push_back({{"name", v.name},
@@ -84,6 +90,7 @@ Project load_project(const std::string& path) {
     project.model = loaded_path(j.at("model").get<std::string>(), folder);
     project.data = loaded_path(j.value("data", std::string()), folder);
     project.view = j.value("view", std::string());
+    project.metrics = j.value("metrics", std::map<std::string, double>());
     for (const auto& jv : j.value("variants", ordered_json::array())) {
       ProjectVariant v;
       v.name = jv.at("name").get<std::string>();

@@ -7,6 +7,7 @@
 // are absolute again after loading.
 //
 //   {"format": "whittle.project/1", "model": "ssd.onnx", "data": "data/VOCdevkit/VOC2007",
+//    "metrics": {"map": 0.3444, "latency_ms": 5.1},
 //    "variants": [{"name": "p50", "kind": "pruned", "parent": "", "file": "p50.onnx",
 //                  "plan": "p50.plan.json", "settings": {"criterion": "taylor"},
 //                  "metrics": {"map": 0.2971, "macs": 94265530}}],
@@ -30,6 +31,7 @@ struct ProjectVariant {
 struct Project {
   std::string model;  // the original model file
   std::string data;   // VOC data set folder, or ""
+  std::map<std::string, double> metrics;  // the original model's (map, latency_ms, ...)
   std::vector<ProjectVariant> variants;  // parents before children
   std::string view;   // the GUI's state, opaque here
 };

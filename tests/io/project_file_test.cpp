@@ -21,6 +21,7 @@ Project sample(const std::string& dir) {
   Project p;
   p.model = dir + "/ssd.onnx";
   p.data = "/elsewhere/VOCdevkit/VOC2007";
+  p.metrics = {{"map", 0.3444}, {"latency_ms", 5.1}};
   ProjectVariant pruned;
   pruned.name = "p50";
   pruned.kind = "pruned";
@@ -43,6 +44,7 @@ void expect_same(const Project& a, const Project& b) {
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.data, b.data);
   EXPECT_EQ(a.view, b.view);
+  EXPECT_EQ(a.metrics, b.metrics);
   ASSERT_EQ(a.variants.size(), b.variants.size());
   for (size_t i = 0; i < a.variants.size(); ++i) {
     const ProjectVariant &x = a.variants[i], &y = b.variants[i];
@@ -95,6 +97,10 @@ TEST(ProjectFile, InconsistentProjectsAreRefusedAndTheOldFileKept) {
   p = good;
   p.variants[0].metrics["map"] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_NE(error_of([&] { save_project(p, path); }).find("metric 'map'"), std::string::npos);
+  p = good;
+  p.metrics["latency_ms"] = std::numeric_limits<double>::infinity();
+  EXPECT_NE(error_of([&] { save_project(p, path); }).find("the original model: metric 'latency_ms'"),
+            std::string::npos);
   p = good;
   p.variants[0].kind.clear();
   EXPECT_NE(error_of([&] { save_project(p, path); }).find("has no kind"), std::string::npos);

@@ -2,6 +2,7 @@
 // offscreen rendering. ctest runs this with QT_QPA_PLATFORM=offscreen.
 #include "graph/graph.h"
 #include "io/onnx_export.h"
+#include "models/ssd/ssd_zoo.h"
 #include "models/zoo.h"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,7 @@
 #include <cstdlib>
 
 #include "ui/main_window.h"
+#include "ui_test_support.h"
 #include "ui/macs_chart.h"
 
 namespace whittle::ui {
@@ -31,16 +33,7 @@ namespace {
 
 class MainWindowTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (QApplication::instance() != nullptr) return;
-    if (std::getenv("QT_QPA_PLATFORM") == nullptr) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-    static int argc = 1;
-    static char* argv[] = {const_cast<char*>("whittle_ui_tests"), nullptr};
-    new QApplication(argc, argv);  // lives for the whole process
-    QCoreApplication::setApplicationName(QStringLiteral("whittle_ui_tests"));
-    QStandardPaths::setTestModeEnabled(true);  // QSettings away from the user's
-    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));  // "4.23", "1,234"
-  }
+  static void SetUpTestSuite() { uitest::ensureApplication(); }
 
   void SetUp() override { window_.setInteractive(false); }
 
@@ -57,7 +50,10 @@ TEST_F(MainWindowTest, StartsEmptyWithZooMenu) {
   EXPECT_EQ(table()->model()->rowCount(), 0);
   auto* zoo = window_.findChild<QMenu*>(QStringLiteral("zooMenu"));
   ASSERT_NE(zoo, nullptr);
-  EXPECT_EQ(zoo->actions().size(), static_cast<qsizetype>(zoo_entries().size()));
+  // Detectors, a separator, backbones.
+  EXPECT_EQ(zoo->actions().size(),
+            static_cast<qsizetype>(detector_zoo_entries().size() + 1 + zoo_entries().size()));
+  EXPECT_EQ(zoo->actions().front()->text(), QString::fromStdString(detector_zoo_entries().front().name));
 }
 
 TEST_F(MainWindowTest, OpenZooFillsTableAndTotals) {

@@ -1,0 +1,96 @@
+#include "ui/variants_panel.h"
+
+#include <QFileInfo>
+#include <QHash>
+#include <QHeaderView>
+#include <QLocale>
+
+namespace whittle::ui {
+
+namespace {
+
+constexpr int kNameRole = Qt::UserRole + 1;
+
+// Metrics shown as columns, in order; the rest go to the tooltip.
+struct MetricColumn {
+  const char* key;
+  const char* title;
+  double scale;
+  int decimals;
+};
+constexpr MetricColumn kColumns[] = {
+    {"map", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "mAP"), 1.0, 4},
+    {"params", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "Params (M)"), 1e-6, 3},
+    {"macs", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "GMACs"), 1e-9, 3},
+    {"latency_ms", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "ms/image"), 1.0, 2},
+    {"file_bytes", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "File (MB)"), 1e-6, 2},
+};
+
+void fillMetrics(QTreeWidgetItem* item, const std::map<std::string, double>& metrics) {
+  const QLocale locale;
+  QStringList tooltip;
+  for (const auto& [key, value] : metrics) {
+    tooltip << QStringLiteral("%1: %2").arg(QString::fromStdString(key), locale.toString(value, 'g', 6));
+  }
+  int column = 2;
+  for (const MetricColumn& metric : kColumns) {
+    const auto found = metrics.find(metric.key);
+    if (found != metrics.end()) {
+      item->setText(column, locale.toString(found->second * metric.scale, 'f', metric.decimals));
+      item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    ++column;
+  }
+  if (!tooltip.isEmpty()) item->setToolTip(0, tooltip.join(QLatin1Char('\n')));
+}
+
+}  // namespace
+
+VariantsPanel::VariantsPanel(QWidget* parent) : QTreeWidget(parent) {
+  setObjectName(QStringLiteral("variantsPanel"));
+  QStringList headers{tr("Variant"), tr("Kind")};
+  for (const MetricColumn& metric : kColumns) headers << tr(metric.title);
+  setHeaderLabels(headers);
+  setRootIsDecorated(true);
+  setAlternatingRowColors(true);
+  header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item, int) {
+    emit variantActivated(item->data(0, kNameRole).toString());
+  });
+}
+
+void VariantsPanel::clearProject() {
+  clear();
+  variantCount_ = 0;
+}
+
+void VariantsPanel::setProject(const Project& project) {
+  clearProject();
+  auto* root = new QTreeWidgetItem(this);
+  root->setText(0, project.model.empty() ? tr("(original)")
+                                         : QFileInfo(QString::fromStdString(project.model)).fileName());
+  root->setText(1, tr("original"));
+  root->setData(0, kNameRole, QString());
+  root->setToolTip(0, QString::fromStdString(project.model));
+  QHash<QString, QTreeWidgetItem*> items;
+  for (const ProjectVariant& variant : project.variants) {
+    const QString parentName = QString::fromStdString(variant.parent);
+    QTreeWidgetItem* parent = parentName.isEmpty() ? root : items.value(parentName, root);
+    auto* item = new QTreeWidgetItem(parent);
+    const QString name = QString::fromStdString(variant.name);
+    item->setText(0, name);
+    item->setText(1, QString::fromStdString(variant.kind));
+    item->setData(0, kNameRole, name);
+    fillMetrics(item, variant.metrics);
+    items.insert(name, item);
+    ++variantCount_;
+  }
+  expandAll();
+}
+
+QString VariantsPanel::selectedVariant() const {
+  const QList<QTreeWidgetItem*> selected = selectedItems();
+  return selected.isEmpty() ? QString() : selected.front()->data(0, kNameRole).toString();
+}
+
+}  // namespace whittle::ui
