@@ -36,6 +36,20 @@ std::string loaded_path(const std::string& file, const fs::path& folder) {
   return (p.is_absolute() ? p : folder / p).lexically_normal().string();
 }
 
+std::map<std::string, std::string> stored_paths(const std::map<std::string, std::string>& files,
+                                                const fs::path& folder) {
+  std::map<std::string, std::string> stored;
+  for (const auto& [kind, file] : files) stored[kind] = stored_path(file, folder);
+  return stored;
+}
+
+std::map<std::string, std::string> loaded_paths(const std::map<std::string, std::string>& files,
+                                                const fs::path& folder) {
+  std::map<std::string, std::string> loaded;
+  for (const auto& [kind, file] : files) loaded[kind] = loaded_path(file, folder);
+  return loaded;
+}
+
 void check_metrics(const std::map<std::string, double>& metrics, const std::string& where) {
   for (const auto& [key, value] : metrics)
     if (!std::isfinite(value)) throw Error(where + ": metric '" + key + "' is not a finite number");
@@ -66,6 +80,7 @@ void save_project(const Project& project, const std::string& path) {
   j["model"] = stored_path(project.model, folder);
   j["data"] = stored_path(project.data, folder);
   j["metrics"] = project.metrics;
+  j["reports"] = stored_paths(project.reports, folder);
   j["variants"] = ordered_json::array();
   for (const auto& v : project.variants)
     j["variants"].push_back({{"name", v.name},
@@ -74,7 +89,8 @@ void save_project(const Project& project, const std::string& path) {
                              {"file", stored_path(v.file, folder)},
                              {"plan", stored_path(v.plan, folder)},
                              {"settings", v.settings},
-                             {"metrics", v.metrics}});
+                             {"metrics", v.metrics},
+                             {"reports", stored_paths(v.reports, folder)}});
   j["view"] = project.view;
   write_file_atomic(path, j.dump(2) + "\n");
 }
@@ -91,6 +107,7 @@ Project load_project(const std::string& path) {
     project.data = loaded_path(j.value("data", std::string()), folder);
     project.view = j.value("view", std::string());
     project.metrics = j.value("metrics", std::map<std::string, double>());
+    project.reports = loaded_paths(j.value("reports", std::map<std::string, std::string>()), folder);
     for (const auto& jv : j.value("variants", ordered_json::array())) {
       ProjectVariant v;
       v.name = jv.at("name").get<std::string>();
@@ -100,6 +117,7 @@ Project load_project(const std::string& path) {
       v.plan = loaded_path(jv.value("plan", std::string()), folder);
       v.settings = jv.value("settings", std::map<std::string, std::string>());
       v.metrics = jv.value("metrics", std::map<std::string, double>());
+      v.reports = loaded_paths(jv.value("reports", std::map<std::string, std::string>()), folder);
       project.variants.push_back(std::move(v));
     }
   } catch (const nlohmann::json::exception& e) {

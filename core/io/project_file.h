@@ -7,10 +7,11 @@
 // are absolute again after loading.
 //
 //   {"format": "whittle.project/1", "model": "ssd.onnx", "data": "data/VOCdevkit/VOC2007",
-//    "metrics": {"map": 0.3444, "latency_ms": 5.1},
+//    "metrics": {"map": 0.3444, "latency_ms": 5.1}, "reports": {"eval": "ssd.eval.json"},
 //    "variants": [{"name": "p50", "kind": "pruned", "parent": "", "file": "p50.onnx",
 //                  "plan": "p50.plan.json", "settings": {"criterion": "taylor"},
-//                  "metrics": {"map": 0.2971, "macs": 94265530}}],
+//                  "metrics": {"map": 0.2971, "macs": 94265530},
+//                  "reports": {"eval": "p50.eval.json"}}],
 //    "view": "..."}
 #include <map>
 #include <string>
@@ -26,12 +27,14 @@ struct ProjectVariant {
   std::string plan;    // its pruning plan file, or ""
   std::map<std::string, std::string> settings;  // how it was made (criterion, epochs, ...)
   std::map<std::string, double> metrics;        // map, params, macs, latency_ms, ...
+  std::map<std::string, std::string> reports;   // kind -> file: "eval" (eval_report.h), "sensitivity", ...
 };
 
 struct Project {
   std::string model;  // the original model file
   std::string data;   // VOC data set folder, or ""
   std::map<std::string, double> metrics;  // the original model's (map, latency_ms, ...)
+  std::map<std::string, std::string> reports;  // the original model's report files, as a variant's
   std::vector<ProjectVariant> variants;  // parents before children
   std::string view;   // the GUI's state, opaque here
 };

@@ -22,6 +22,7 @@ Project sample(const std::string& dir) {
   p.model = dir + "/ssd.onnx";
   p.data = "/elsewhere/VOCdevkit/VOC2007";
   p.metrics = {{"map", 0.3444}, {"latency_ms", 5.1}};
+  p.reports = {{"eval", dir + "/ssd.eval.json"}};
   ProjectVariant pruned;
   pruned.name = "p50";
   pruned.kind = "pruned";
@@ -29,6 +30,7 @@ Project sample(const std::string& dir) {
   pruned.plan = dir + "/variants/p50.plan.json";
   pruned.settings = {{"criterion", "taylor"}, {"target_macs", "0.5"}};
   pruned.metrics = {{"map", 0.2971}, {"macs", 94265530}};
+  pruned.reports = {{"eval", dir + "/variants/p50.eval.json"}, {"sensitivity", "/elsewhere/p50.json"}};
   ProjectVariant tuned;
   tuned.name = "p50-ft";
   tuned.kind = "finetuned";
@@ -45,6 +47,7 @@ void expect_same(const Project& a, const Project& b) {
   EXPECT_EQ(a.data, b.data);
   EXPECT_EQ(a.view, b.view);
   EXPECT_EQ(a.metrics, b.metrics);
+  EXPECT_EQ(a.reports, b.reports);
   ASSERT_EQ(a.variants.size(), b.variants.size());
   for (size_t i = 0; i < a.variants.size(); ++i) {
     const ProjectVariant &x = a.variants[i], &y = b.variants[i];
@@ -55,6 +58,7 @@ void expect_same(const Project& a, const Project& b) {
     EXPECT_EQ(x.plan, y.plan);
     EXPECT_EQ(x.settings, y.settings);
     EXPECT_EQ(x.metrics, y.metrics);
+    EXPECT_EQ(x.reports, y.reports);
   }
 }
 
@@ -68,6 +72,7 @@ TEST(ProjectFile, RoundTripsAndStoresInnerPathsRelative) {
   const std::string text = read_file(path);
   EXPECT_NE(text.find("\"file\": \"variants/p50.onnx\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"data\": \"/elsewhere/VOCdevkit/VOC2007\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"eval\": \"variants/p50.eval.json\""), std::string::npos) << text;
 
   // The folder moved: inner paths follow it, outer ones stay.
   const std::string moved = root + "/moved";
@@ -77,6 +82,8 @@ TEST(ProjectFile, RoundTripsAndStoresInnerPathsRelative) {
   EXPECT_EQ(m.model, moved + "/ssd.onnx");
   EXPECT_EQ(m.variants[1].file, moved + "/variants/p50-ft.onnx");
   EXPECT_EQ(m.data, p.data);
+  EXPECT_EQ(m.reports.at("eval"), moved + "/ssd.eval.json");
+  EXPECT_EQ(m.variants[0].reports.at("sensitivity"), "/elsewhere/p50.json");
 }
 
 TEST(ProjectFile, InconsistentProjectsAreRefusedAndTheOldFileKept) {
