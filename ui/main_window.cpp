@@ -395,6 +395,10 @@ void MainWindow::showScores(const ImportanceScores& scores) {
 
 void MainWindow::computeCriterion(const QString& criterion) {
   if (!graph_) return;
+  if (importanceCriterionNeedsData(criterion)) {  // images through the model: a job
+    startImportance(criterion);
+    return;
+  }
   try {
     showScores(computeImportance(*graph_, *groups_, criterion));
   } catch (const std::exception& e) {

@@ -102,6 +102,13 @@ class MainWindow : public QMainWindow {
   int startQuantize(int calibrationImages);
   int startSensitivity(int images);
   int startBenchmark(int runs);
+  // Measures (or loads from the cache) the per-layer latency table of the
+  // model shown: latency in the graph and inspector, latency totals and
+  // target in the ratio editor.
+  int startLatencyTable();
+  // Scores filters with a data-driven criterion (taylor, apoz) on the data
+  // set's training images; the heatmaps show it when done.
+  int startImportance(const QString& criterion);
 
   // Views, for tests and the benchmark.
   GraphView* graphView() const { return graphView_; }

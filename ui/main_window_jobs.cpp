@@ -7,7 +7,10 @@
 #include "io/onnx_import.h"
 #include "io/project_file.h"
 #include "prune/channel_groups.h"
+#include "prune/latency_table.h"
 #include "prune/sensitivity.h"
+#include "workflow/detector_file.h"
+#include "workflow/importance_data.h"
 
 #include "ui/main_window.h"
 
@@ -22,7 +25,10 @@
 #include <memory>
 
 #include "ui/graph_view.h"
+#include "ui/importance_scores.h"
 #include "ui/job_runner.h"
+#include "ui/node_inspector.h"
+#include "ui/ratio_editor.h"
 #include "ui/training_curves.h"
 #include "ui/workbench_jobs.h"
 
@@ -67,6 +73,8 @@ void MainWindow::createJobsMenu() {
   });
   menu->addAction(tr("&Benchmark"), this, [this] { startBenchmark(50); })
       ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+  menu->addAction(tr("Measure Layer &Latency"), this, [this] { startLatencyTable(); })
+      ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
   menu->addSeparator();
   menu->addAction(tr("&Cancel All Jobs"), jobs_, &JobRunner::cancelAll);
 
@@ -247,6 +255,57 @@ int MainWindow::startBenchmark(int runs) {
   jobDone_.insert(id, [this, variant, result] {
     recordMetrics(variant, {{QStringLiteral("latency_ms"), result->fp32Ms},
                             {QStringLiteral("threads"), static_cast<double>(result->threads)}});
+  });
+  return id;
+}
+
+int MainWindow::startLatencyTable() {
+  if (!graph_) {
+    reportError(tr("Measuring latency needs a model."), tr("Open a model or a project first."));
+    return -1;
+  }
+  // The job times a copy; the table is keyed by the graph's structure, so
+  // it fits the model shown as long as that is the same model.
+  auto snapshot = std::make_shared<Graph>(graph_->clone());
+  auto table = std::make_shared<LatencyTable>();
+  const int id = jobs_->start(tr("Layer latency of %1").arg(modelTitle_), [snapshot, table](Progress& progress) {
+    *table = latency_table(*snapshot, LatencyTableOptions{}, &progress);
+    progress.log(table->source == "cache" ? "read from the cache " + table->cache_path
+                                          : "measured in " + std::to_string(table->build_seconds) + " s");
+  });
+  const QString model = modelTitle_;
+  const size_t nodes = graph_->nodes.size();
+  jobDone_.insert(id, [this, table, model, nodes] {
+    if (!graph_ || modelTitle_ != model || graph_->nodes.size() != nodes) return;  // another model now
+    QHash<QString, double> ms;
+    for (const LatencyEntry& entry : table->entries) ms.insert(QString::fromStdString(entry.node), entry.full_ms());
+    graphView_->setLatency(ms);
+    graphView_->setMetric(GraphView::ColorBy::LatencyShare, ms);
+    inspector_->setLatency(ms);
+    ratioEditor_->setLatencyTable(table.get());  // copied
+    updateTotals();
+  });
+  return id;
+}
+
+int MainWindow::startImportance(const QString& criterion) {
+  if (!requireJobInputs(tr("Scoring filters with %1").arg(criterion))) return -1;
+  auto scores = std::make_shared<ImportanceScores>();
+  const QString model = modelPath_;
+  const QString data = dataSet_;
+  const int id = jobs_->start(
+      tr("%1 importance of %2").arg(importanceCriterionTitle(criterion), modelTitle_),
+      [scores, model, data, criterion](Progress& progress) {
+        const Detector detector = load_detector_file(model.toStdString());
+        ImportanceDataOptions options;
+        options.root = data.toStdString();
+        options.set = "train";
+        const ImportanceData images =
+            read_importance_data(detector.graph, &detector, options, "importance", progress);
+        *scores = computeImportance(detector.graph, channel_groups(detector.graph), criterion, images, progress);
+      });
+  jobDone_.insert(id, [this, scores, model] {
+    if (model == modelPath_) showScores(*scores);
   });
   return id;
 }
