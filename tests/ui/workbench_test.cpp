@@ -50,8 +50,26 @@ class WorkbenchTest : public ::testing::Test {
   // A small SSD-MobileNet saved as ONNX in the temporary folder.
   QString smallDetector() {
     const QString path = dir_.filePath(QStringLiteral("ssd.onnx"));
-    save_onnx(build_detector_zoo("ssd_mobilenet_v1", 3, 0.25, 128).graph, path.toStdString());
+    save_onnx(build_detector_zoo("ssd_mobilenet_v1", 20, 0.25, 96).graph, path.toStdString());
     return path;
+  }
+
+  // A tiny synthetic VOC set whose class names are VOC's (the zoo detector's).
+  QString smallDataSet() {
+    SynthOptions synth;
+    synth.out = dir_.filePath(QStringLiteral("data")).toStdString();
+    synth.images = 24;
+    synth.classes = 20;
+    synth.size = 96;
+    return QString::fromStdString(synthesize_voc(synth).root);
+  }
+
+  // A project with the small detector and data set.
+  void openSmallProject() {
+    ASSERT_TRUE(window_->openModelFile(smallDetector())) << window_->lastError().toStdString();
+    ASSERT_TRUE(window_->newProject(dir_.filePath(QStringLiteral("p.whittle"))))
+        << window_->lastError().toStdString();
+    ASSERT_TRUE(window_->setDataSet(smallDataSet()));
   }
 
   std::unique_ptr<MainWindow> window_;
@@ -156,13 +174,7 @@ TEST_F(WorkbenchTest, AJobCancelledLeavesTheProjectIntact) {
   const std::string projectBefore = read_file(projectPath.toStdString());
   const std::string modelBefore = read_file(window_->modelPath().toStdString());
 
-  SynthOptions synth;
-  synth.out = dir_.filePath(QStringLiteral("data")).toStdString();
-  synth.images = 24;
-  synth.classes = 3;
-  synth.size = 128;
-  const SynthReport data = synthesize_voc(synth);
-  ASSERT_TRUE(window_->setDataSet(QString::fromStdString(data.root)));
+ASSERT_TRUE(window_->setDataSet(smallDataSet()));
   const std::string projectWithData = read_file(projectPath.toStdString());
   JobRunner* jobs = window_->jobRunner();
   QSignalSpy finished(jobs, &JobRunner::finished);
@@ -175,6 +187,46 @@ TEST_F(WorkbenchTest, AJobCancelledLeavesTheProjectIntact) {
   EXPECT_EQ(read_file(window_->modelPath().toStdString()), modelBefore);
   EXPECT_EQ(load_project(projectPath.toStdString()).variants.size(), 0u);
   (void)projectBefore;
+}
+
+TEST_F(WorkbenchTest, AFineTuneThatFinishesAddsAVariantWithItsMetrics) {
+  openSmallProject();
+  JobRunner* jobs = window_->jobRunner();
+  QSignalSpy finished(jobs, &JobRunner::finished);
+  const int id = window_->startFineTune(1, 1e-3);
+  ASSERT_GT(id, 0) << window_->lastError().toStdString();
+  ASSERT_TRUE(finished.wait(120000));
+  ASSERT_EQ(jobs->status(id), JobStatus::Succeeded) << jobs->error(id).toStdString();
+  const Project saved = load_project(window_->projectPath().toStdString());
+  ASSERT_EQ(saved.variants.size(), 1u);
+  EXPECT_EQ(saved.variants[0].kind, "finetuned");
+  EXPECT_EQ(saved.variants[0].parent, "");
+  EXPECT_TRUE(QFile::exists(QString::fromStdString(saved.variants[0].file)));
+  EXPECT_EQ(saved.variants[0].settings.at("epochs"), "1");
+  EXPECT_EQ(saved.variants[0].metrics.at("macs"), static_cast<double>(compute_cost(*window_->graph()).macs));
+  EXPECT_GT(saved.variants[0].metrics.count("map"), 0u);
+}
+
+TEST_F(WorkbenchTest, DataCriteriaScoreInAJobAndReachTheHeatmaps) {
+  openSmallProject();
+  EXPECT_FALSE(window_->importancePanel()->criteria().contains(QStringLiteral("taylor")));
+  JobRunner* jobs = window_->jobRunner();
+  QSignalSpy finished(jobs, &JobRunner::finished);
+  const int id = window_->startImportance(QStringLiteral("taylor"));
+  ASSERT_GT(id, 0) << window_->lastError().toStdString();
+  ASSERT_TRUE(finished.wait(120000));
+  ASSERT_EQ(jobs->status(id), JobStatus::Succeeded) << jobs->error(id).toStdString();
+  EXPECT_TRUE(window_->importancePanel()->criteria().contains(QStringLiteral("taylor")));
+}
+
+TEST_F(WorkbenchTest, ClosingWithAJobRunningCancelsItAndKeepsTheProject) {
+  openSmallProject();
+  const std::string project = read_file(window_->projectPath().toStdString());
+  const int id = window_->startFineTune(100, 1e-3);
+  ASSERT_GT(id, 0) << window_->lastError().toStdString();
+  EXPECT_TRUE(window_->close());  // not interactive: cancels without asking, waits
+  EXPECT_EQ(window_->jobRunner()->runningCount(), 0);
+  EXPECT_EQ(read_file(window_->projectPath().toStdString()), project);
 }
 
 // The README's screenshot: the workbench with SSD-MobileNet, a layer
