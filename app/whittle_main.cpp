@@ -1,12 +1,15 @@
 // whittle: the Qt 6 workbench.
 //   whittle [MODEL.onnx]        open a model file
-//   whittle --zoo mobilenet_v2  open a zoo network
-//   whittle --lang de           UI language (default: the system's)
+//   whittle PROJECT.whittle     open a project
+//   whittle --zoo ssd_mobilenet_v1  open a zoo network (detector or backbone)
+//   whittle --lang de           UI language (default: Preferences, else the system's)
+//   whittle --version, --help   print and exit (no display needed)
 #include "runtime/process_setup.h"
 #include "runtime/threading.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QStringList>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +17,10 @@
 
 #include "ui/application.h"
 #include "ui/main_window.h"
+
+#ifndef WHITTLE_VERSION  // set by app/CMakeLists.txt from the project version
+#define WHITTLE_VERSION "dev"
+#endif
 
 namespace {
 
@@ -33,9 +40,50 @@ bool haveDisplay(int argc, char** argv) {
   return false;
 }
 
+// --help and --version print and exit; they need no display.
+bool onlyPrints(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    for (const char* flag : {"-h", "-?", "--help", "--help-all", "-v", "--version"}) {
+      if (std::strcmp(argv[i], flag) == 0) return true;
+    }
+  }
+  return false;
+}
+
+struct Options {
+  QCommandLineOption zoo{QStringLiteral("zoo"), QStringLiteral("Open the zoo network <name>."),
+                         QStringLiteral("name")};
+  QCommandLineOption lang{QStringLiteral("lang"),
+                          QStringLiteral("UI language: de, en, or system (default: the one chosen "
+                                         "in Preferences, else the system's)."),
+                          QStringLiteral("code")};
+};
+
+void setUpParser(QCommandLineParser& parser, const Options& options) {
+  parser.setApplicationDescription(QStringLiteral("Whittle: prune and quantize object detectors."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addOption(options.zoo);
+  parser.addOption(options.lang);
+  parser.addPositionalArgument(QStringLiteral("file"),
+                               QStringLiteral("ONNX model or Whittle project (.whittle) to open."),
+                               QStringLiteral("[model.onnx | project.whittle]"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // QCommandLineParser prints "<application name> <version>": "whittle 0.1.0".
+  QCoreApplication::setApplicationName(QStringLiteral("whittle"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(WHITTLE_VERSION));
+  const Options options;
+  if (onlyPrints(argc, argv)) {
+    QCoreApplication core(argc, argv);
+    QCommandLineParser parser;
+    setUpParser(parser, options);
+    parser.process(core);  // prints the help or the version and exits
+    return 0;
+  }
   if (!haveDisplay(argc, argv)) {
     std::fprintf(stderr, "whittle: no display; use whittle-cli, or set QT_QPA_PLATFORM=offscreen\n");
     return 2;
@@ -45,28 +93,24 @@ int main(int argc, char** argv) {
 
   QApplication app(argc, argv);
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Whittle: prune and quantize object detectors."));
-  parser.addHelpOption();
-  const QCommandLineOption zoo(QStringLiteral("zoo"),
-                               QStringLiteral("Open the zoo network <name>."),
-                               QStringLiteral("name"));
-  const QCommandLineOption lang(QStringLiteral("lang"),
-                                QStringLiteral("UI language, e.g. de (default: the system's)."),
-                                QStringLiteral("code"));
-  parser.addOption(zoo);
-  parser.addOption(lang);
-  parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("ONNX model to open."),
-                               QStringLiteral("[model.onnx]"));
+  setUpParser(parser, options);
   parser.process(app);
 
-  whittle::ui::initApplication(app, parser.value(lang));
+  // --lang wins; otherwise the language chosen in Preferences ("" = the system's).
+  whittle::ui::setApplicationNames();
+  QString language = parser.isSet(options.lang) ? parser.value(options.lang)
+                                                : whittle::ui::storedLanguage();
+  if (language == QLatin1String("system")) language.clear();
+  whittle::ui::initApplication(app, language);
   whittle::ui::MainWindow window;
   window.show();
   const QStringList models = parser.positionalArguments();
-  if (!models.isEmpty()) {
+  if (!models.isEmpty() && models.front().endsWith(QLatin1String(".whittle"), Qt::CaseInsensitive)) {
+    window.openProject(models.front());
+  } else if (!models.isEmpty()) {
     window.openModelFile(models.front());
-  } else if (parser.isSet(zoo)) {
-    window.openZoo(parser.value(zoo));
+  } else if (parser.isSet(options.zoo)) {
+    window.openZoo(parser.value(options.zoo));
   }
   return app.exec();
 }

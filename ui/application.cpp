@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QTranslator>
 
 // Q_INIT_RESOURCE must be called from the global namespace; whittle.qrc lives
@@ -21,9 +22,21 @@ QIcon appIcon() {
   return icon;
 }
 
-QString initApplication(QApplication& app, const QString& language) {
+void setApplicationNames() {
   QCoreApplication::setOrganizationName(QStringLiteral("Whittle"));
   QCoreApplication::setApplicationName(QStringLiteral("Whittle"));
+}
+
+QString storedLanguage() {
+  return QSettings().value(QLatin1String(kLanguageSettingKey)).toString();
+}
+
+void storeLanguage(const QString& language) {
+  QSettings().setValue(QLatin1String(kLanguageSettingKey), language);
+}
+
+QString initApplication(QApplication& app, const QString& language) {
+  setApplicationNames();
   QApplication::setApplicationDisplayName(QStringLiteral("Whittle"));
   QApplication::setWindowIcon(appIcon());
 

@@ -22,6 +22,19 @@ QString shapeText(const Shape& shape) {
 
 QString escaped(const std::string& text) { return QString::fromStdString(text).toHtmlEscaped(); }
 
+// How a layer takes part in a channel group, in the UI language.
+QString roleTitle(ChannelRole role) {
+  switch (role) {
+    case ChannelRole::Filters: return NodeInspector::tr("filters (output channels)");
+    case ChannelRole::Depthwise: return NodeInspector::tr("depthwise filters");
+    case ChannelRole::Norm: return NodeInspector::tr("normalization");
+    case ChannelRole::ConvInput: return NodeInspector::tr("convolution input");
+    case ChannelRole::LinearInput: return NodeInspector::tr("linear layer input");
+    case ChannelRole::PassThrough: return NodeInspector::tr("passed through");
+  }
+  return QString::fromLatin1(channel_role_name(role));
+}
+
 QString nodeLink(const std::string& name) {
   return QStringLiteral("<a href=\"node:%1\">%2</a>")
       .arg(QString::fromLatin1(QUrl::toPercentEncoding(QString::fromStdString(name))),
@@ -130,7 +143,7 @@ bool NodeInspector::showNode(const QString& name) {
                              tr("%n channel(s)", nullptr, static_cast<int>(group.channels)));
       groupsHtml += group.prunable ? tr("prunable")
                                    : tr("not prunable: %1").arg(escaped(group.reason));
-      groupsHtml += QStringLiteral("<br>") + tr("here as: %1").arg(escaped(channel_role_name(self->role)));
+      groupsHtml += QStringLiteral("<br>") + tr("here as: %1").arg(roleTitle(self->role).toHtmlEscaped());
       std::set<std::string> partners;
       for (const ChannelMember& member : group.members) {
         if (member.node != node.name && member.role != ChannelRole::PassThrough) {

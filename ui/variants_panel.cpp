@@ -44,6 +44,15 @@ void fillMetrics(QTreeWidgetItem* item, const std::map<std::string, double>& met
   if (!tooltip.isEmpty()) item->setToolTip(0, tooltip.join(QLatin1Char('\n')));
 }
 
+// The project file's kind ("pruned", ...) in the UI language; unknown kinds as stored.
+QString kindTitle(const std::string& kind) {
+  if (kind == "pruned") return VariantsPanel::tr("pruned");
+  if (kind == "finetuned") return VariantsPanel::tr("fine-tuned");
+  if (kind == "quantized") return VariantsPanel::tr("quantized");
+  if (kind == "original") return VariantsPanel::tr("original");
+  return QString::fromStdString(kind);
+}
+
 }  // namespace
 
 VariantsPanel::VariantsPanel(QWidget* parent) : QTreeWidget(parent) {
@@ -79,7 +88,7 @@ void VariantsPanel::setProject(const Project& project) {
     auto* item = new QTreeWidgetItem(parent);
     const QString name = QString::fromStdString(variant.name);
     item->setText(0, name);
-    item->setText(1, QString::fromStdString(variant.kind));
+    item->setText(1, kindTitle(variant.kind));
     item->setData(0, kNameRole, name);
     fillMetrics(item, variant.metrics);
     items.insert(name, item);
