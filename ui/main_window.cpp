@@ -50,6 +50,8 @@
 #include "ui/macs_chart.h"
 #include "ui/node_inspector.h"
 #include "ui/ratio_editor.h"
+#include "ui/results_dashboard.h"
+#include "ui/settings_dialog.h"
 #include "ui/training_curves.h"
 #include "ui/variants_panel.h"
 
@@ -118,12 +120,21 @@ void MainWindow::createCentralWidget() {
     statusBar()->showMessage(tr("%n layer(s) match", nullptr, matches), 3000);
   });
 
-  auto* central = new QWidget;
-  auto* layout = new QVBoxLayout(central);
+  auto* graphPage = new QWidget;
+  auto* layout = new QVBoxLayout(graphPage);
   layout->setContentsMargins(2, 2, 2, 0);
   layout->addWidget(graphSearch_);
   layout->addWidget(graphView_, 1);
-  setCentralWidget(central);
+
+  dashboard_ = new ResultsDashboard;
+  dashboard_->setObjectName(QStringLiteral("resultsDashboard"));
+
+  centralTabs_ = new QTabWidget;
+  centralTabs_->setObjectName(QStringLiteral("centralTabs"));
+  centralTabs_->setDocumentMode(true);
+  centralTabs_->addTab(graphPage, tr("Model &Graph"));
+  centralTabs_->addTab(dashboard_, tr("&Results"));
+  setCentralWidget(centralTabs_);
 }
 
 QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, const QString& name,
@@ -245,6 +256,9 @@ void MainWindow::createMenus() {
   file->addSeparator();
   createProjectMenu(file);
   file->addSeparator();
+  QAction* prefs = file->addAction(tr("&Preferences…"), this, [this] { SettingsDialog::edit(this); });
+  prefs->setMenuRole(QAction::PreferencesRole);
+  prefs->setShortcut(QKeySequence::Preferences);
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
   quit->setMenuRole(QAction::QuitRole);

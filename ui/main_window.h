@@ -1,6 +1,7 @@
 #pragma once
-// Whittle's main window, the workbench: the model's layers as a graph in the
-// middle; docks around it for the inspector, per-filter importance, the
+// Whittle's main window, the workbench: in the middle, tabs with the model's
+// layers as a graph and the project's results (variants compared, plots);
+// docks around it for the inspector, per-filter importance, the
 // pruning-ratio editor, the project's variants, background jobs with live
 // training curves, the layer table and the MACs chart; the model's totals in
 // the status bar.
@@ -28,6 +29,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 
 namespace whittle {
@@ -48,6 +50,7 @@ class LayerTableModel;
 class MacsChart;
 class NodeInspector;
 class RatioEditor;
+class ResultsDashboard;
 class TrainingCurves;
 class VariantsPanel;
 struct ImportanceScores;
@@ -114,6 +117,8 @@ class MainWindow : public QMainWindow {
   GraphView* graphView() const { return graphView_; }
   RatioEditor* ratioEditor() const { return ratioEditor_; }
   ImportancePanel* importancePanel() const { return importancePanel_; }
+  ResultsDashboard* resultsDashboard() const { return dashboard_; }
+  QTabWidget* centralTabs() const { return centralTabs_; }
 
   // false: errors go to lastError() only, no message box or question (tests,
   // scripts); closing with running jobs then cancels them without asking.
@@ -187,7 +192,9 @@ class MainWindow : public QMainWindow {
   QString lastError_;
   QString lastDirectory_;
 
+  QTabWidget* centralTabs_ = nullptr;  // the graph, the results, the detections
   GraphView* graphView_ = nullptr;
+  ResultsDashboard* dashboard_ = nullptr;
   NodeInspector* inspector_ = nullptr;
   LayerTableModel* layerModel_ = nullptr;
   QSortFilterProxyModel* layerProxy_ = nullptr;

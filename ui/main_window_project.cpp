@@ -27,6 +27,7 @@
 
 #include "ui/graph_view.h"
 #include "ui/ratio_editor.h"
+#include "ui/results_dashboard.h"
 #include "ui/variants_panel.h"
 
 namespace whittle::ui {
@@ -200,10 +201,12 @@ bool MainWindow::openVariant(const QString& name) {
 void MainWindow::refreshVariants() {
   if (!project_) {
     variantsPanel_->clearProject();
+    dashboard_->clear();
     projectLabel_->setText(dataSet_.isEmpty() ? QString() : tr("data: %1").arg(QFileInfo(dataSet_).fileName()));
     return;
   }
   variantsPanel_->setProject(*project_);
+  dashboard_->setProject(*project_, projectPath_);
   projectLabel_->setText(tr("project: %1 · variant: %2 · data: %3")
                              .arg(QFileInfo(projectPath_).fileName(),
                                   currentVariant_.isEmpty() ? tr("original") : currentVariant_,

@@ -31,6 +31,7 @@
 #include "ui/job_runner.h"
 #include "ui/main_window.h"
 #include "ui/ratio_editor.h"
+#include "ui/results_dashboard.h"
 #include "ui_test_support.h"
 
 namespace whittle::ui {
@@ -133,6 +134,7 @@ TEST_F(WorkbenchTest, ApplyAddsAPrunedVariantAndTheProjectRoundTrips) {
 
   const Project saved = load_project(projectPath.toStdString());
   ASSERT_EQ(saved.variants.size(), 1u);
+  EXPECT_EQ(window_->resultsDashboard()->variantCount(), 1);  // the results tab follows
   EXPECT_EQ(QString::fromStdString(saved.variants[0].name), variant);
   EXPECT_EQ(saved.variants[0].kind, "pruned");
   EXPECT_TRUE(QFile::exists(QString::fromStdString(saved.variants[0].file)));
