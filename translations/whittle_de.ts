@@ -1036,6 +1036,44 @@
     </message>
 </context>
 <context>
+    <name>whittle::ui::ImportanceScores</name>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="48"/>
+        <source>L1 norm</source>
+        <translation>L1-Norm</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="49"/>
+        <source>L2 norm</source>
+        <translation>L2-Norm</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="50"/>
+        <source>BN γ</source>
+        <translation>BN-γ</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="51"/>
+        <source>FPGM</source>
+        <translation>FPGM</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="52"/>
+        <source>Taylor</source>
+        <translation>Taylor</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="53"/>
+        <source>APoZ</source>
+        <translation>APoZ</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_scores.cpp" line="54"/>
+        <source>Random</source>
+        <translation>Zufall</translation>
+    </message>
+</context>
+<context>
     <name>whittle::ui::JobRunner</name>
     <message numerus="yes">
         <location filename="../ui/job_runner.cpp" line="231"/>
@@ -2345,22 +2383,22 @@ Eingaben: %3</translation>
 <context>
     <name>whittle::ui::ResultsTableModel</name>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="65"/>
+        <location filename="../ui/results_table_model.cpp" line="66"/>
         <source>no such file</source>
         <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="171"/>
+        <location filename="../ui/results_table_model.cpp" line="172"/>
         <source>mAP (VOC07)</source>
         <translation>mAP (VOC07)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="172"/>
+        <location filename="../ui/results_table_model.cpp" line="173"/>
         <source>mAP (area)</source>
         <translation>mAP (Fläche)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="173"/>
+        <location filename="../ui/results_table_model.cpp" line="174"/>
         <source>Params (M)</source>
         <translation>Parameter (Mio.)</translation>
     </message>
@@ -2369,72 +2407,72 @@ Eingaben: %3</translation>
         <translation type="vanished">GMACs</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="174"/>
+        <location filename="../ui/results_table_model.cpp" line="175"/>
         <source>MMACs</source>
         <translation>MMACs</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="175"/>
+        <location filename="../ui/results_table_model.cpp" line="176"/>
         <source>File (MB)</source>
         <translation>Datei (MB)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="176"/>
+        <location filename="../ui/results_table_model.cpp" line="177"/>
         <source>ms/image fp32</source>
         <translation>ms/Bild fp32</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="177"/>
+        <location filename="../ui/results_table_model.cpp" line="178"/>
         <source>ms/image int8</source>
         <translation>ms/Bild int8</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="178"/>
+        <location filename="../ui/results_table_model.cpp" line="179"/>
         <source>Energy (mJ/image)</source>
         <translation>Energie (mJ/Bild)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="310"/>
+        <location filename="../ui/results_table_model.cpp" line="311"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="311"/>
+        <location filename="../ui/results_table_model.cpp" line="312"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="312"/>
+        <location filename="../ui/results_table_model.cpp" line="313"/>
         <source>Precision</source>
         <translation>Zahlenformat</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="314"/>
+        <location filename="../ui/results_table_model.cpp" line="315"/>
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="315"/>
+        <location filename="../ui/results_table_model.cpp" line="316"/>
         <source>AP %1</source>
         <translation>AP %1</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="368"/>
+        <location filename="../ui/results_table_model.cpp" line="369"/>
         <source>made from %1</source>
         <translation>erzeugt aus %1</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="375"/>
+        <location filename="../ui/results_table_model.cpp" line="376"/>
         <source>Time per image at int8; the ratio is to the original&apos;s int8 time, or to its fp32 time when it has none.</source>
         <translation>Zeit pro Bild in int8; das Verhältnis bezieht sich auf die int8-Zeit des Originals oder, wenn es keine hat, auf seine fp32-Zeit.</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="378"/>
+        <location filename="../ui/results_table_model.cpp" line="379"/>
         <source>Estimated from MACs and memory traffic (45 nm energies per operation), at the model&apos;s precision.</source>
         <translation>Geschätzt aus MACs und Speicherverkehr (Energie pro Operation bei 45 nm), in der Zahlendarstellung des Modells.</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="401"/>
+        <location filename="../ui/results_table_model.cpp" line="402"/>
         <source>Value (ratio to the original)</source>
         <translation>Wert (Verhältnis zum Original)</translation>
     </message>
@@ -2528,38 +2566,43 @@ Eingaben: %3</translation>
         <translation>Datei (MB)</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="49"/>
+        <location filename="../ui/variants_panel.cpp" line="51"/>
         <source>pruned</source>
         <translation>geprunt</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="50"/>
+        <location filename="../ui/variants_panel.cpp" line="52"/>
         <source>fine-tuned</source>
         <translation>nachtrainiert</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="51"/>
+        <location filename="../ui/variants_panel.cpp" line="53"/>
         <source>quantized</source>
         <translation>quantisiert</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="60"/>
+        <location filename="../ui/variants_panel.cpp" line="54"/>
+        <source>exported</source>
+        <translation>exportiert</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="61"/>
         <source>Variant</source>
         <translation>Variante</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="60"/>
+        <location filename="../ui/variants_panel.cpp" line="61"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="79"/>
+        <location filename="../ui/variants_panel.cpp" line="80"/>
         <source>(original)</source>
         <translation>(Original)</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="52"/>
-        <location filename="../ui/variants_panel.cpp" line="81"/>
+        <location filename="../ui/variants_panel.cpp" line="55"/>
+        <location filename="../ui/variants_panel.cpp" line="82"/>
         <source>original</source>
         <translation>Original</translation>
     </message>

@@ -16,10 +16,6 @@
 namespace whittle::ui {
 namespace {
 
-QString translate(const char* text) {
-  return QCoreApplication::translate("whittle::ui::ImportanceScores", text);
-}
-
 ImportanceOptions rawOptions(const QString& criterion) {
   ImportanceOptions options;
   options.criterion = parse_criterion(criterion.toStdString());
@@ -49,13 +45,13 @@ QStringList importanceCriterionNames() {
 }
 
 QString importanceCriterionTitle(const QString& criterion) {
-  if (criterion == QLatin1String("l1")) return translate("L1 norm");
-  if (criterion == QLatin1String("l2")) return translate("L2 norm");
-  if (criterion == QLatin1String("bn")) return translate("BN \u03b3");
-  if (criterion == QLatin1String("fpgm")) return translate("FPGM");
-  if (criterion == QLatin1String("taylor")) return translate("Taylor");
-  if (criterion == QLatin1String("apoz")) return translate("APoZ");
-  if (criterion == QLatin1String("random")) return translate("Random");
+  if (criterion == QLatin1String("l1")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "L1 norm");
+  if (criterion == QLatin1String("l2")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "L2 norm");
+  if (criterion == QLatin1String("bn")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "BN \u03b3");
+  if (criterion == QLatin1String("fpgm")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "FPGM");
+  if (criterion == QLatin1String("taylor")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "Taylor");
+  if (criterion == QLatin1String("apoz")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "APoZ");
+  if (criterion == QLatin1String("random")) return QCoreApplication::translate("whittle::ui::ImportanceScores", "Random");
   return criterion;
 }
 

@@ -10,6 +10,7 @@
 #include "quant/quant_params.h"
 
 #include "ui/results_table_model.h"
+#include "ui/variants_panel.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -332,8 +333,8 @@ QString ResultsTableModel::cellText(int row, int column) const {
     return text;
   };
   switch (c.type) {
-    case ColumnType::Name: return r.name;
-    case ColumnType::Kind: return r.kind;
+    case ColumnType::Name: return r.kind == QLatin1String("original") ? variantKindTitle(r.kind) : r.name;
+    case ColumnType::Kind: return variantKindTitle(r.kind);
     case ColumnType::Precision: return r.precision;
     case ColumnType::Threads: return r.threads > 0 ? QString::number(r.threads) : dash;
     case ColumnType::Measure:

@@ -45,15 +45,16 @@ void fillMetrics(QTreeWidgetItem* item, const std::map<std::string, double>& met
 }
 
 // The project file's kind ("pruned", ...) in the UI language; unknown kinds as stored.
-QString kindTitle(const std::string& kind) {
-  if (kind == "pruned") return VariantsPanel::tr("pruned");
-  if (kind == "finetuned") return VariantsPanel::tr("fine-tuned");
-  if (kind == "quantized") return VariantsPanel::tr("quantized");
-  if (kind == "original") return VariantsPanel::tr("original");
-  return QString::fromStdString(kind);
-}
-
 }  // namespace
+
+QString variantKindTitle(const QString& kind) {
+  if (kind == QLatin1String("pruned")) return VariantsPanel::tr("pruned");
+  if (kind == QLatin1String("finetuned")) return VariantsPanel::tr("fine-tuned");
+  if (kind == QLatin1String("quantized")) return VariantsPanel::tr("quantized");
+  if (kind == QLatin1String("exported")) return VariantsPanel::tr("exported");
+  if (kind == QLatin1String("original")) return VariantsPanel::tr("original");
+  return kind;
+}
 
 VariantsPanel::VariantsPanel(QWidget* parent) : QTreeWidget(parent) {
   setObjectName(QStringLiteral("variantsPanel"));
@@ -88,7 +89,7 @@ void VariantsPanel::setProject(const Project& project) {
     auto* item = new QTreeWidgetItem(parent);
     const QString name = QString::fromStdString(variant.name);
     item->setText(0, name);
-    item->setText(1, kindTitle(variant.kind));
+    item->setText(1, variantKindTitle(QString::fromStdString(variant.kind)));
     item->setData(0, kNameRole, name);
     fillMetrics(item, variant.metrics);
     items.insert(name, item);

@@ -9,6 +9,10 @@
 
 namespace whittle::ui {
 
+// A variant kind for display ("pruned" -> "pruned" or "geprunt"); unknown
+// kinds as they are.
+QString variantKindTitle(const QString& kind);
+
 class VariantsPanel : public QTreeWidget {
   Q_OBJECT
 

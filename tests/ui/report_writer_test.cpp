@@ -68,7 +68,7 @@ TEST_F(ReportWriterTest, WritesEverySectionAndPlot) {
   EXPECT_TRUE(md.contains(QStringLiteral("| Model | Kind | Precision | mAP (VOC07) |")));
   EXPECT_TRUE(md.contains(QStringLiteral("| p50 | pruned | fp32 | 0.4000 (0.80×) |")));
   EXPECT_TRUE(md.contains(QStringLiteral("| int8 | quantized | int8 | 0.4500 (0.90×) |")));
-  EXPECT_TRUE(md.contains(QStringLiteral("| ft | finetuned | fp32 | — |")));
+  EXPECT_TRUE(md.contains(QStringLiteral("| ft | fine-tuned | fp32 | — |")));
   EXPECT_EQ(output.comparisonTable.count(QLatin1Char('\n')), 2 + 4);  // header, rule, 4 models
   // Per-class AP rows.
   for (const char* cls : {"| cat |", "| dog |", "| car |"}) EXPECT_TRUE(md.contains(QString::fromUtf8(cls))) << cls;
