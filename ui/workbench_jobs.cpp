@@ -1,6 +1,4 @@
 // Core headers first: Qt's `slots` macro must not reach LibTorch's.
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,9 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "data/letterbox.h"
 #include "data/loader.h"
-#include "data/synth.h"
 #include "data/voc_reader.h"
 #include "eval/evaluate_detector.h"
 #include "eval/voc_ap.h"
@@ -20,18 +16,18 @@
 #include "io/onnx_int8.h"
 #include "jobs/progress.h"
 #include "models/detector.h"
-#include "models/head.h"
 #include "prune/importance.h"
 #include "prune/sensitivity.h"
 #include "quant/calibrate.h"
-#include "quant/make_executor.h"
 #include "quant/observer.h"
 #include "runtime/threading.h"
 #include "train/optimizer.h"
 #include "train/qat.h"
 #include "train/schedule.h"
 #include "train/trainer.h"
+#include "workflow/benchmark_detector.h"
 #include "workflow/detector_file.h"
+#include "workflow/finetune_detector.h"
 #include "workflow/importance_data.h"
 #include "workflow/quantize_detector.h"
 
@@ -50,7 +46,6 @@ class WorkbenchJobs {
 };
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 std::string str(const QString& s) { return s.toStdString(); }
 
@@ -87,8 +82,10 @@ Dataset read_set(const QString& root, const QString& set, const std::vector<std:
 // Read with its own classes, then relabelled to the model's where they cover
 // every object (as the CLI's eval and quantize do).
 Dataset read_set_for(const QString& root, const QString& set, const Detector& d) {
-  Dataset data = read_set(root, set, {});
-  relabel_dataset(data, d.classes);
+  if (root.isEmpty()) throw Error(str(WorkbenchJobs::tr("no data set given: choose a VOC data set folder")));
+  Dataset data = whittle::read_set_for(str(root), str(set), d);
+  if (data.images.empty())
+    throw Error(str(WorkbenchJobs::tr("the data set %1 (set %2) has no images").arg(root, set)));
   return data;
 }
 
@@ -128,12 +125,6 @@ std::vector<std::string> split_names(const QString& text) {
   return names;
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 }  // namespace
 
@@ -384,48 +375,6 @@ JobWork evaluateJob(const EvaluateJobOptions& options, std::shared_ptr<EvaluateJ
 
 // ---- benchmark -----------------------------------------------------------------
 
-namespace {
-
-struct Timing {
-  double total_ms = 0, network_ms = 0;
-};
-
-at::Tensor preprocess(const Detector& d, const cv::Mat& bgr) {
-  AnnotatedImage sample;
-  sample.image = bgr;
-  const int size = static_cast<int>(d.preprocess.input_size);
-  const TransformedImage t = d.preprocess.letterbox ? letterbox(sample, size) : resize_plain(sample, size);
-  return normalize_images(image_to_tensor(t.sample.image).unsqueeze(0), d.preprocess);
-}
-
-// The whole detect path per image (preprocess, network, decode + NMS), as
-// `whittle-cli bench` times it: medians over `runs` after `warmup`.
-Timing time_detector(const Detector& d, const cv::Mat& image, int warmup, int runs, Progress& progress,
-                     double from, double to, const std::string& label) {
-  const std::unique_ptr<GraphExecutor> executor = make_inference_executor(d.graph, d.int8.get());
-  const std::string input = d.graph.inputs.at(0).name;
-  std::vector<double> total, network;
-  for (int i = 0; i < warmup + runs; ++i) {
-    progress.check_cancelled();
-    const Clock::time_point t0 = Clock::now();
-    const at::Tensor x = preprocess(d, image);
-    const Clock::time_point t1 = Clock::now();
-    const TensorMap raw = executor->run({{input, x}});
-    const Clock::time_point t2 = Clock::now();
-    (void)d.head->decode(head_inputs(*d.head, raw, "bench"), NmsOptions{});
-    const Clock::time_point t3 = Clock::now();
-    if (i >= warmup) {
-      total.push_back(std::chrono::duration<double, std::milli>(t3 - t0).count());
-      network.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
-    }
-    progress.report(from + (to - from) * (i + 1) / (warmup + runs),
-                    label + " run " + std::to_string(i + 1) + "/" + std::to_string(warmup + runs));
-  }
-  return {median(total), median(network)};
-}
-
-}  // namespace
-
 JobWork benchmarkJob(const BenchmarkJobOptions& options, std::shared_ptr<BenchmarkJobResult> result) {
   return [o = options, result](Progress& progress) {
     if (o.runs < 1) throw Error(str(WorkbenchJobs::tr("benchmark: at least 1 timed run")));
@@ -436,51 +385,31 @@ JobWork benchmarkJob(const BenchmarkJobOptions& options, std::shared_ptr<Benchma
     require_head(loaded);
     if (loaded.graph.inputs.size() != 1) throw Error(str(WorkbenchJobs::tr("benchmark: the model must have one input")));
 
-    // A busy synthetic picture (the data generator's), so decode and NMS see
-    // the candidates a real image gives.
-    SynthOptions so;
-    so.size = std::max(o.imageWidth, o.imageHeight);
-    so.classes = 3;
-    cv::Mat image = synthesize_image(so, 0).image;
-    cv::resize(image, image, cv::Size(o.imageWidth, o.imageHeight));
+    // The whole detect path, as `whittle-cli bench` times it (workflow/benchmark_detector.h).
+    const cv::Mat image = benchmark_image(cv::Size(o.imageWidth, o.imageHeight));
+    if (o.int8 && !loaded.int8)
+      progress.report(-1, str(WorkbenchJobs::tr("calibrating an int8 version on the bench image")));
+    BenchmarkOptions bo;
+    bo.runs = o.runs;
+    bo.warmup = o.warmup;
+    const std::vector<DetectTiming> timings = benchmark_detector(loaded, image, o.int8, bo, progress);
+    const DetectTiming& t32 = timings.front();
+    const DetectTiming* t8 = timings.size() > 1 ? &timings.back() : nullptr;
 
-    std::optional<Detector> fp32, int8;
-    if (loaded.int8) {
-      fp32 = loaded;
-      fp32->int8.reset();  // the same folded graph, dequantized weights
-      int8 = loaded;
-    } else {
-      fp32 = loaded;
-      if (o.int8) {
-        progress.report(-1, str(WorkbenchJobs::tr("calibrating an int8 version on the bench image")));
-        QuantizedGraph q = prepare_for_int8(loaded.graph);
-        NullProgress quiet;
-        q.spec = calibrate(q.graph, calibration_batches({preprocess(loaded, image)}), ObserverKind::MinMax,
-                           CalibrateOptions{}, quiet);
-        int8 = loaded;
-        int8->graph = q.graph;
-        int8->int8 = std::make_shared<const QuantSpec>(q.spec);
-      }
-    }
-    const double split = int8 ? 0.5 : 1.0;
-    const Timing t32 = time_detector(*fp32, image, o.warmup, o.runs, progress, 0.0, split, "fp32");
-    std::optional<Timing> t8;
-    if (int8) t8 = time_detector(*int8, image, o.warmup, o.runs, progress, split, 1.0, "int8");
-
-    QString text = WorkbenchJobs::tr("fp32 %1 ms/image").arg(t32.total_ms, 0, 'f', 2);
+    QString text = WorkbenchJobs::tr("fp32 %1 ms/image").arg(t32.total.median, 0, 'f', 2);
     if (t8)
       text += WorkbenchJobs::tr(", int8 %1 ms/image (%2x)")
-                  .arg(t8->total_ms, 0, 'f', 2)
-                  .arg(t32.total_ms / std::max(t8->total_ms, 1e-9), 0, 'f', 2);
+                  .arg(t8->total.median, 0, 'f', 2)
+                  .arg(t32.total.median / std::max(t8->total.median, 1e-9), 0, 'f', 2);
     text += WorkbenchJobs::tr(", %n thread(s)", nullptr, current_threads());
     progress.log(str(text));
     set_summary(progress, text);
     if (result) {
-      result->fp32Ms = t32.total_ms;
-      result->fp32NetworkMs = t32.network_ms;
+      result->fp32Ms = t32.total.median;
+      result->fp32NetworkMs = t32.net.median;
       if (t8) {
-        result->int8Ms = t8->total_ms;
-        result->int8NetworkMs = t8->network_ms;
+        result->int8Ms = t8->total.median;
+        result->int8NetworkMs = t8->net.median;
       }
       result->threads = current_threads();
     }

@@ -9,7 +9,6 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "cli/detect_command.h"
 #include "cli/detector_source.h"
@@ -18,14 +17,12 @@
 #include "graph/energy_model.h"
 #include "graph/error.h"
 #include "jobs/progress.h"
-#include "quant/calibrate.h"
 #include "runtime/rapl.h"
 #include "runtime/threading.h"
+#include "workflow/benchmark_detector.h"
 
 namespace whittle::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct BenchOptions {
   DetectorSource source;
@@ -37,16 +34,6 @@ struct BenchOptions {
   bool energy = false;
   bool int8 = false;
 };
-
-struct Stats {
-  double median = 0, min = 0, max = 0;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return {n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v.front(), v.back()};
-}
 
 // Peak resident memory in bytes and where it came from: VmHWM of
 // /proc/self/status (this image only), else getrusage's ru_maxrss.
@@ -68,99 +55,11 @@ cv::Size parse_image_size(const std::string& text) {
   return {w, h};
 }
 
-// A fixed, busy picture: noise under a few filled shapes, so decode and NMS
-// see the candidates a real image gives.
-cv::Mat synthetic_image(cv::Size size) {
-  cv::Mat image(size, CV_8UC3);
-  cv::RNG rng(2345);
-  rng.fill(image, cv::RNG::UNIFORM, 0, 256);
-  cv::GaussianBlur(image, image, cv::Size(5, 5), 0);
-  for (int i = 0; i < 12; ++i) {
-    const cv::Point c(rng.uniform(0, size.width), rng.uniform(0, size.height));
-    const int r = rng.uniform(std::max(size.width / 40, 2), std::max(size.width / 6, 3));
-    cv::Scalar colour(rng.uniform(0, 256), rng.uniform(0, 256), rng.uniform(0, 256));
-    if (i % 2) cv::circle(image, c, r, colour, cv::FILLED);
-    else cv::rectangle(image, cv::Rect(c.x - r, c.y - r / 2, 2 * r, r), colour, cv::FILLED);
-  }
-  return image;
-}
-
-nlohmann::ordered_json to_json(const Stats& s) {
+nlohmann::ordered_json to_json(const TimingStats& s) {
   return {{"median_ms", s.median}, {"min_ms", s.min}, {"max_ms", s.max}};
 }
 
-struct Timing {
-  std::string precision;  // "fp32", "int8"
-  Stats total, pre, net, post;
-  size_t detections = 0;
-  double measured_j = -1;  // RAPL joules per image; < 0: not measured
-};
-
-Timing time_detector(const Detector& detector, const cv::Mat& image, const BenchOptions& o,
-                     const RaplMeter& rapl) {
-  Timing t;
-  t.precision = detector.int8 ? "int8" : "fp32";
-  ImageDetector run(detector, NmsOptions{});  // evaluation's NMS settings (score > 0.01)
-  std::vector<double> pre, net, post, total;
-  RaplMeter::Reading rapl_start;
-  for (int i = 0; i < o.warmup + o.runs; ++i) {
-    if (o.energy && rapl.available() && i == o.warmup) rapl_start = rapl.read();
-    const Clock::time_point t0 = Clock::now();
-    ImageGeometry geometry;
-    const at::Tensor input = run.preprocess(image, geometry);
-    const Clock::time_point t1 = Clock::now();
-    const TensorMap raw = run.forward(input);
-    const Clock::time_point t2 = Clock::now();
-    t.detections = run.decode(raw, geometry).size();
-    const Clock::time_point t3 = Clock::now();
-    if (i < o.warmup) continue;
-    auto ms = [](Clock::time_point a, Clock::time_point b) {
-      return std::chrono::duration<double, std::milli>(b - a).count();
-    };
-    pre.push_back(ms(t0, t1));
-    net.push_back(ms(t1, t2));
-    post.push_back(ms(t2, t3));
-    total.push_back(ms(t0, t3));
-  }
-  // Package energy per image over the timed runs (whole detect path, and
-  // whatever else the machine did meanwhile).
-  if (o.energy && rapl.available()) t.measured_j = rapl.joules_between(rapl_start, rapl.read()) / o.runs;
-  t.total = stats(total);
-  t.pre = stats(pre);
-  t.net = stats(net);
-  t.post = stats(post);
-  return t;
-}
-
-// The variants timed: the model as loaded, and for an int8 model its fp32
-// counterpart (the same folded graph with the dequantized weights); with
-// --int8, an fp32 model's int8 version calibrated on the bench image itself
-// (a speed figure only: one image says nothing about accuracy).
-std::vector<Detector> bench_variants(const Detector& loaded, const cv::Mat& image, bool add_int8) {
-  std::vector<Detector> variants;
-  if (loaded.int8) {
-    Detector fp32 = loaded;
-    fp32.int8.reset();
-    variants = {fp32, loaded};
-  } else {
-    variants = {loaded};
-    if (add_int8) {
-      QuantizedGraph q = prepare_for_int8(loaded.graph);
-      ImageDetector pre(loaded, NmsOptions{});
-      ImageGeometry geometry;
-      NullProgress quiet;
-      q.spec = calibrate(q.graph, calibration_batches({pre.preprocess(image, geometry)}), ObserverKind::MinMax,
-                         CalibrateOptions{}, quiet);
-      Detector int8 = loaded;
-      int8.graph = q.graph;
-      int8.int8 = std::make_shared<const QuantSpec>(q.spec);
-      variants.push_back(int8);
-    }
-  }
-  return variants;
-}
-
-nlohmann::ordered_json timing_json(const Timing& t) {
+nlohmann::ordered_json timing_json(const DetectTiming& t) {
   nlohmann::ordered_json j;
   j["median_ms"] = t.total.median;
   j["min_ms"] = t.total.min;
@@ -185,12 +84,16 @@ void run_bench(const BenchOptions& o) {
   if (o.threads > 0) set_threads(o.threads);
   const cv::Size size = parse_image_size(o.image);
   const Detector detector = o.source.load();
-  const cv::Mat image = synthetic_image(size);
+  const cv::Mat image = benchmark_image(size);
   const RaplMeter rapl;
-  std::vector<Timing> timings;
-  for (const Detector& d : bench_variants(detector, image, o.int8)) timings.push_back(time_detector(d, image, o, rapl));
+  BenchmarkOptions bo;
+  bo.runs = o.runs;
+  bo.warmup = o.warmup;
+  if (o.energy) bo.rapl = &rapl;
+  NullProgress quiet;
+  const std::vector<DetectTiming> timings = benchmark_detector(detector, image, o.int8, bo, quiet);
   // The model as given comes first in the report's top-level figures.
-  const Timing& main = detector.int8 ? timings.back() : timings.front();
+  const DetectTiming& main = detector.int8 ? timings.back() : timings.front();
 
   const GraphCost cost = compute_cost(detector.graph);
   const EnergyEstimate e_fp32 = estimate_energy(detector.graph, cost, NumericPrecision::Fp32);
@@ -212,13 +115,13 @@ void run_bench(const BenchOptions& o) {
     j["peak_memory_source"] = peak_source;
     if (timings.size() > 1) {
       nlohmann::ordered_json by = nlohmann::ordered_json::object();
-      for (const Timing& t : timings) by[t.precision] = timing_json(t);
+      for (const DetectTiming& t : timings) by[t.precision] = timing_json(t);
       j["precisions"] = by;
       j["int8_speedup"] = timings[0].total.median / std::max(timings[1].total.median, 1e-9);
     }
     if (o.energy) {
       nlohmann::ordered_json measured = nlohmann::ordered_json::object();
-      for (const Timing& t : timings)
+      for (const DetectTiming& t : timings)
         measured[t.precision] = t.measured_j >= 0 ? nlohmann::ordered_json(t.measured_j) : nlohmann::ordered_json(nullptr);
       j["energy"] = {{"estimate_fp32", energy_json(e_fp32)},
                      {"estimate_int8", energy_json(e_int8)},
@@ -235,23 +138,23 @@ void run_bench(const BenchOptions& o) {
             << "image   " << size.width << "x" << size.height << " synthetic, " << o.runs
             << " runs after " << o.warmup << " warm-up, " << threads << " threads\n\n";
   std::vector<std::string> header = {"stage"};
-  for (const Timing& t : timings)
+  for (const DetectTiming& t : timings)
     for (const char* c : {" median ms", " min ms", " max ms"}) header.push_back(t.precision + c);
   std::vector<bool> right(header.size(), true);
   right[0] = false;
   Table table(header, right);
-  auto row = [&](const std::string& name, Stats Timing::*stage) {
+  auto row = [&](const std::string& name, TimingStats DetectTiming::*stage) {
     std::vector<std::string> cells = {name};
-    for (const Timing& t : timings)
+    for (const DetectTiming& t : timings)
       for (double v : {(t.*stage).median, (t.*stage).min, (t.*stage).max}) cells.push_back(fixed(v, 2));
     table.add(cells);
   };
-  row("preprocess (resize + normalise)", &Timing::pre);
-  row("network", &Timing::net);
-  row("postprocess (decode + NMS)", &Timing::post);
-  row("total", &Timing::total);
+  row("preprocess (resize + normalise)", &DetectTiming::pre);
+  row("network", &DetectTiming::net);
+  row("postprocess (decode + NMS)", &DetectTiming::post);
+  row("total", &DetectTiming::total);
   std::cout << table.render() << '\n';
-  for (const Timing& t : timings)
+  for (const DetectTiming& t : timings)
     std::cout << t.precision << ": " << fixed(1000.0 / std::max(t.total.median, 1e-9), 2)
               << " images/s (median), " << t.detections << " detections above 0.01 per image\n";
   if (timings.size() > 1)
@@ -266,7 +169,7 @@ void run_bench(const BenchOptions& o) {
             << " mJ (compute " << fixed(e_int8.compute_mj, 3) << ", weights " << fixed(e_int8.weights_mj, 3)
             << ", activations " << fixed(e_int8.activations_mj, 3) << ")\n"
             << "  " << energy_assumptions() << '\n';
-  for (const Timing& t : timings) {
+  for (const DetectTiming& t : timings) {
     if (t.measured_j >= 0)
       std::cout << "energy per image (measured, " << t.precision << ", RAPL " << join(rapl.domain_names(), ",")
                 << ", whole package): " << fixed(t.measured_j * 1000.0, 1) << " mJ\n";

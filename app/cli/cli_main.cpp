@@ -11,21 +11,27 @@
 #include "cli/finetune_command.h"
 #include "cli/groups_command.h"
 #include "cli/info_command.h"
+#include "cli/pipeline_command.h"
 #include "cli/progress_bar.h"
 #include "cli/prune_command.h"
 #include "cli/prune_schedule_command.h"
 #include "cli/quantize_command.h"
+#include "cli/report_command.h"
 #include "cli/sensitivity_command.h"
 #include "cli/train_command.h"
 #include "cli/zoo_command.h"
 #include "runtime/process_setup.h"
 #include "runtime/threading.h"
 
+#ifndef WHITTLE_VERSION  // set by app/CMakeLists.txt from the project version
+#define WHITTLE_VERSION "dev"
+#endif
+
 int main(int argc, char** argv) {
   whittle::configure_process(argv);
 
   CLI::App app{"Whittle: make object detectors smaller and faster", "whittle-cli"};
-  app.set_version_flag("--version", "whittle-cli 0.1.0");
+  app.set_version_flag("--version", "whittle-cli " WHITTLE_VERSION);
   int threads = 0;
   app.add_option("--threads", threads, "LibTorch threads (default: all cores)");
   app.require_subcommand(1);
@@ -45,6 +51,8 @@ int main(int argc, char** argv) {
   whittle::cli::add_prune_schedule_command(app);
   whittle::cli::add_export_command(app);
   whittle::cli::add_quantize_command(app);
+  whittle::cli::add_pipeline_command(app);
+  whittle::cli::add_report_command(app);  // Qt builds only (report_command.h)
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

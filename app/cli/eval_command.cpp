@@ -15,6 +15,7 @@
 #include "eval/evaluate_detector.h"
 #include "eval/voc_results.h"
 #include "graph/error.h"
+#include "workflow/finetune_detector.h"
 
 namespace whittle::cli {
 namespace {
@@ -52,12 +53,8 @@ void run_eval(const EvalCommandOptions& o) {
   if (o.eval.batch_size < 1) throw Error("eval: --batch must be >= 1");
   if (o.eval.workers < 0) throw Error("eval: --workers must be >= 0");
   const Detector detector = o.source.load();
-  VocReadOptions read;
-  read.sets = {o.set};
-  Dataset data = read_voc(o.data, read);
-  // Score the model's classes when they cover every object (read_voc lists
-  // all 20 VOC classes for a data set that uses a few of them).
-  relabel_dataset(data, detector.classes);
+  // Scored in the model's classes when they cover every object.
+  const Dataset data = read_set_for(o.data, o.set, detector);
 
   EvalOptions eval = o.eval;
   eval.nms.score_threshold = o.score;

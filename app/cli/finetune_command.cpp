@@ -48,14 +48,7 @@ void run_finetune(FinetuneOptions& o) {
   std::optional<Detector> teacher;
   if (!o.teacher.empty()) {
     teacher = load_detector_file(o.teacher);
-    if (teacher->head->num_classes() != detector.head->num_classes())
-      throw Error("finetune: the teacher " + o.teacher + " has " +
-                  std::to_string(teacher->head->num_classes()) + " classes, the model " +
-                  std::to_string(detector.head->num_classes()));
-    t.teacher = &*teacher;
-    t.distill_weight = o.distill;
-    detector.graph.metadata["whittle.finetuned.teacher"] = fs::path(o.teacher).filename().string();
-    detector.graph.metadata["whittle.finetuned.distill"] = general_number(o.distill);
+    use_teacher(t, detector, *teacher, o.teacher, o.distill, "finetune");
   }
   const TrainData data = read_train_data(o.data, o.set, o.val_set, detector.classes, t.val_every > 0);
 

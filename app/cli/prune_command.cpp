@@ -32,6 +32,7 @@
 #include "runtime/runner.h"
 #include "runtime/threading.h"
 #include "workflow/importance_data.h"
+#include "workflow/prune_detector.h"
 
 namespace whittle::cli {
 namespace {
@@ -238,17 +239,17 @@ void run_prune(const PruneOptions& o) {
     table_after = estimate_latency_ms(*latency, pruned);
   }
   if (o.latency) std::tie(measured_before, measured_after) = measure_latency(model.graph, pruned, o.latency_runs);
-  auto& meta = pruned.metadata;
-  meta["whittle.pruned.source"] = std::filesystem::path(o.model).filename().string();
-  meta["whittle.pruned.method"] = method_text(o);
-  meta["whittle.pruned.criterion"] = needs_scores ? o.criterion : "none (the plan lists the channels)";
-  if (needs_scores) meta["whittle.pruned.aggregation"] = o.aggregate;
-  if (needs_scores) meta["whittle.pruned.normalization"] = o.normalize;
-  if (data) meta["whittle.pruned.images"] = std::to_string(images) + " of " + o.set;
-  meta["whittle.pruned.round"] = std::to_string(o.round);
-  meta["whittle.pruned.removed_channels"] = std::to_string(plan.removed_channels());
-  meta["whittle.pruned.original_params"] = std::to_string(before.params);
-  meta["whittle.pruned.original_macs"] = std::to_string(before.macs);
+  PruneRecord record;
+  record.source = std::filesystem::path(o.model).filename().string();
+  record.method = method_text(o);
+  record.criterion = needs_scores ? o.criterion : "none (the plan lists the channels)";
+  if (needs_scores) record.aggregation = o.aggregate, record.normalization = o.normalize;
+  if (data) record.images = std::to_string(images) + " of " + o.set;
+  record.round = o.round;
+  record.removed_channels = plan.removed_channels();
+  record.original_params = before.params;
+  record.original_macs = before.macs;
+  record_pruning(pruned, record);
   if (model.detector) {
     try {
       detector_from_graph(pruned);  // the head still reads the pruned graph

@@ -24,6 +24,7 @@
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 #include "workflow/importance_data.h"
+#include "workflow/prune_detector.h"
 
 namespace whittle::cli {
 namespace {
@@ -154,32 +155,26 @@ void run_prune_schedule(ScheduleOptions& o) {
       const std::string file = (fs::path(o.out) / r.model).string();
       const double fraction = std::pow(o.target_macs, static_cast<double>(step) / o.steps);
       r.target_macs = static_cast<int64_t>(std::floor(fraction * static_cast<double>(original_cost.macs)));
-      const int64_t now = compute_cost(current.graph).macs;
-      if (now > r.target_macs) {
-        const ChannelGroups groups = channel_groups(current.graph);
-        const GroupScores scores =
-            channel_importance(current.graph, groups, importance, scoring ? &*scoring : nullptr);
-        PlannerOptions planner;
-        planner.round_to = o.round;
-        const PruningPlan plan = plan_target_macs(current.graph, groups, scores,
-                                                  static_cast<double>(r.target_macs) / static_cast<double>(now),
-                                                  planner);
-        r.removed_channels = plan.removed_channels();
-        Graph pruned = apply_pruning(current.graph, groups, plan);
-        auto& meta = pruned.metadata;
-        meta["whittle.pruned.source"] = fs::path(o.model).filename().string();
-        meta["whittle.pruned.method"] = "prune-schedule step " + std::to_string(step) + "/" +
-                                        std::to_string(o.steps) + ", target-macs " + general_number(o.target_macs);
-        meta["whittle.pruned.criterion"] = o.criterion;
-        meta["whittle.pruned.aggregation"] = o.aggregate;
-        meta["whittle.pruned.normalization"] = o.normalize;
-        meta["whittle.pruned.round"] = std::to_string(o.round);
-        meta["whittle.pruned.original_params"] = std::to_string(original_cost.params);
-        meta["whittle.pruned.original_macs"] = std::to_string(original_cost.macs);
-        current = detector_from_graph(std::move(pruned));
+      PruneRecord record;
+      record.source = fs::path(o.model).filename().string();
+      record.method = "prune-schedule step " + std::to_string(step) + "/" + std::to_string(o.steps) +
+                      ", target-macs " + general_number(o.target_macs);
+      record.criterion = o.criterion;
+      record.aggregation = o.aggregate;
+      record.normalization = o.normalize;
+      record.round = o.round;
+      record.original_params = original_cost.params;
+      record.original_macs = original_cost.macs;
+      PlannerOptions planner;
+      planner.round_to = o.round;
+      MacsStep pruned = prune_detector_to_macs(current, r.target_macs, importance, scoring ? &*scoring : nullptr,
+                                               planner, record);
+      if (pruned.pruned) {
+        r.removed_channels = pruned.removed_channels;
+        current = std::move(pruned.detector);
       } else {
-        log << "step " << step << ": already at " << with_commas(now) << " MACs <= the step's target "
-            << with_commas(r.target_macs) << "; not pruned\n";
+        log << "step " << step << ": already at " << with_commas(compute_cost(current.graph).macs)
+            << " MACs <= the step's target " << with_commas(r.target_macs) << "; not pruned\n";
       }
       const GraphCost cost = compute_cost(current.graph);
       r.params = cost.params;

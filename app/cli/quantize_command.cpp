@@ -8,12 +8,12 @@
 #include "cli/format.h"
 #include "cli/progress_bar.h"
 #include "cli/train_options.h"
-#include "data/voc_reader.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "io/onnx_int8.h"
 #include "quant/calibration_table.h"
 #include "quant/int8_plan.h"
+#include "workflow/finetune_detector.h"
 #include "workflow/quantize_detector.h"
 
 namespace whittle::cli {
@@ -69,16 +69,9 @@ void run_quantize(QuantizeCommandOptions& o) {
     throw Error("quantize: --keep-fp32 auto needs --val-set to measure mAP on");
 
   const Detector fp32 = o.source.load();
-  VocReadOptions read;
-  read.sets = {o.set};
-  Dataset calib = read_voc(o.data, read);
-  relabel_dataset(calib, fp32.classes);
+  const Dataset calib = read_set_for(o.data, o.set, fp32);
   std::optional<Dataset> val;
-  if (!o.val_set.empty()) {
-    read.sets = {o.val_set};
-    val = read_voc(o.data, read);
-    relabel_dataset(*val, fp32.classes);
-  }
+  if (!o.val_set.empty()) val = read_set_for(o.data, o.val_set, fp32);
 
   QuantizeDetectorResult r;
   {

@@ -5,7 +5,6 @@
 
 #include "cli/format.h"
 #include "cli/progress_bar.h"
-#include "data/voc_reader.h"
 #include "graph/error.h"
 #include "train/checkpoint.h"
 #include "runtime/threading.h"
@@ -107,20 +106,6 @@ std::string interrupted_message(const std::string& out, int epochs, bool resume,
     }
   }
   return "training interrupted during epoch 1; no checkpoint was written";
-}
-
-TrainData read_train_data(const std::string& root, const std::string& set, const std::string& val_set,
-                          const std::vector<std::string>& classes, bool validate) {
-  VocReadOptions read;
-  read.classes = classes;
-  read.sets = {set};
-  TrainData d;
-  d.train = read_voc(root, read);
-  if (validate && !val_set.empty()) {
-    read.sets = {val_set};
-    d.val = read_voc(root, read);
-  }
-  return d;
 }
 
 TrainResult train_with_progress(Detector& detector, const TrainData& data, const TrainOptions& options,

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "train/trainer.h"
+#include "workflow/finetune_detector.h"  // TrainData, read_train_data
 
 namespace whittle::cli {
 
@@ -50,15 +51,6 @@ std::filesystem::file_time_type modified(const std::string& path);
 // `out` (it was modified after `before`), else "... no checkpoint was written".
 std::string interrupted_message(const std::string& out, int epochs, bool resume,
                                 std::filesystem::file_time_type before);
-
-// A model's training and validation sets (labels in `classes`, the model's);
-// no validation set when `val_set` is "" or `validate` is false.
-struct TrainData {
-  Dataset train;
-  std::optional<Dataset> val;
-};
-TrainData read_train_data(const std::string& root, const std::string& set, const std::string& val_set,
-                          const std::vector<std::string>& classes, bool validate);
 
 // train_detector with a progress bar labelled `command` (lines to `log`),
 // the folder of options.checkpoint made first. Ctrl-C ends the command with
