@@ -98,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   statusBar()->addPermanentWidget(totalsLabel_);  // stays beside transient messages
   updateTotals();
   resize(1400, 860);
+  defaultLayout_ = saveState();
   restoreSettings();
 }
 
@@ -295,6 +296,7 @@ void MainWindow::createMenus() {
   }
   viewMenu_->addSeparator();
   for (QDockWidget* dock : docks_) viewMenu_->addAction(dock->toggleViewAction());
+  viewMenu_->addAction(tr("&Reset Layout"), this, [this] { restoreState(defaultLayout_); });
 
   createJobsMenu();
 

@@ -210,6 +210,7 @@ class MainWindow : public QMainWindow {
   JobsPanel* jobsPanel_ = nullptr;
   TrainingCurves* trainingCurves_ = nullptr;
   QList<QDockWidget*> docks_;
+  QByteArray defaultLayout_;  // saveState() before the user's layout is restored
   QMenu* recentMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   QLabel* totalsLabel_ = nullptr;
