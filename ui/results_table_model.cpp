@@ -112,13 +112,17 @@ VariantResults resolve(const QString& name, const QString& kind, const QString& 
     r.sensitivityFile = QString::fromStdString(found->second);
   }
 
+  // An exported file is for another runtime (e.g. QOperator ONNX for OpenCV,
+  // which Whittle does not load back): its figures are its metrics.
+  const bool exported = kind == QLatin1String("exported");
   ModelFacts facts;
-  if (!file.empty()) {
+  if (!file.empty() && !exported) {
     facts = modelFacts(r.file);
     if (!facts.ok) r.problems << QStringLiteral("%1: %2").arg(r.file, facts.error);
   }
   const bool int8 = facts.int8 || kind == QLatin1String("quantized") ||
-                    r.settings.value(QStringLiteral("precision")) == QLatin1String("int8");
+                    r.settings.value(QStringLiteral("precision")) == QLatin1String("int8") ||
+                    (exported && QFileInfo(r.file).fileName().contains(QLatin1String("int8")));
   r.precision = int8 ? QStringLiteral("int8") : QStringLiteral("fp32");
 
   // mAP: explicit keys, then the eval report, then "map" in the report's metric.
