@@ -40,6 +40,7 @@
 #include <utility>
 
 #include "ui/application.h"
+#include "ui/detection_compare.h"
 #include "ui/graph_view.h"
 #include "ui/importance_overview.h"
 #include "ui/importance_panel.h"
@@ -135,6 +136,9 @@ void MainWindow::createCentralWidget() {
   centralTabs_->setDocumentMode(true);
   centralTabs_->addTab(graphPage, tr("Model &Graph"));
   centralTabs_->addTab(dashboard_, tr("&Results"));
+  detections_ = new DetectionCompare(jobs_);
+  detections_->setObjectName(QStringLiteral("detectionCompare"));
+  centralTabs_->addTab(detections_, tr("&Detections"));
   setCentralWidget(centralTabs_);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Whittle's main window, the workbench: in the middle, tabs with the model's
-// layers as a graph and the project's results (variants compared, plots);
+// layers as a graph, the project's results (variants compared, plots) and
+// the detections of two variants side by side;
 // docks around it for the inspector, per-filter importance, the
 // pruning-ratio editor, the project's variants, background jobs with live
 // training curves, the layer table and the MACs chart; the model's totals in
@@ -50,6 +51,7 @@ class LayerTableModel;
 class MacsChart;
 class NodeInspector;
 class RatioEditor;
+class DetectionCompare;
 class ResultsDashboard;
 class TrainingCurves;
 class VariantsPanel;
@@ -118,6 +120,7 @@ class MainWindow : public QMainWindow {
   RatioEditor* ratioEditor() const { return ratioEditor_; }
   ImportancePanel* importancePanel() const { return importancePanel_; }
   ResultsDashboard* resultsDashboard() const { return dashboard_; }
+  DetectionCompare* detectionCompare() const { return detections_; }
   QTabWidget* centralTabs() const { return centralTabs_; }
 
   // false: errors go to lastError() only, no message box or question (tests,
@@ -185,6 +188,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<whittle::Project> project_;
   QString projectPath_;
   QString dataSet_;
+  QString detectionsData_;  // the data set the detections tab browses
   QString currentVariant_;
   QString planCriterion_ = QStringLiteral("l1");  // the ratio editor's scores
   QHash<int, std::function<void()>> jobDone_;     // job id -> what its success adds
@@ -195,6 +199,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* centralTabs_ = nullptr;  // the graph, the results, the detections
   GraphView* graphView_ = nullptr;
   ResultsDashboard* dashboard_ = nullptr;
+  DetectionCompare* detections_ = nullptr;
   NodeInspector* inspector_ = nullptr;
   LayerTableModel* layerModel_ = nullptr;
   QSortFilterProxyModel* layerProxy_ = nullptr;

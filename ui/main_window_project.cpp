@@ -25,6 +25,7 @@
 #include <QStatusBar>
 #include <exception>
 
+#include "ui/detection_compare.h"
 #include "ui/graph_view.h"
 #include "ui/ratio_editor.h"
 #include "ui/results_dashboard.h"
@@ -207,6 +208,17 @@ void MainWindow::refreshVariants() {
   }
   variantsPanel_->setProject(*project_);
   dashboard_->setProject(*project_, projectPath_);
+  // Detections: every model Whittle runs (exported files are for other runtimes).
+  QList<QPair<QString, QString>> models{{tr("original"), fromStd(project_->model)}};
+  for (const ProjectVariant& variant : project_->variants) {
+    if (variant.kind != "exported") models.append({fromStd(variant.name), fromStd(variant.file)});
+  }
+  detections_->setModels(models);
+  if (!dataSet_.isEmpty() && dataSet_ != detectionsData_) {
+    QString error;
+    if (detections_->setDataSet(dataSet_, QStringLiteral("test"), &error)) detectionsData_ = dataSet_;
+  }
+  if (models.size() >= 2) detections_->setPair(models.front().first, models.back().first);
   projectLabel_->setText(tr("project: %1 · variant: %2 · data: %3")
                              .arg(QFileInfo(projectPath_).fileName(),
                                   currentVariant_.isEmpty() ? tr("original") : currentVariant_,

@@ -26,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QTextBrowser>
 
+#include "ui/detection_compare.h"
 #include "ui/graph_view.h"
 #include "ui/importance_panel.h"
 #include "ui/job_runner.h"
@@ -202,6 +203,11 @@ TEST_F(WorkbenchTest, AFineTuneThatFinishesAddsAVariantWithItsMetrics) {
   const Project saved = load_project(window_->projectPath().toStdString());
   ASSERT_EQ(saved.variants.size(), 1u);
   EXPECT_EQ(saved.variants[0].kind, "finetuned");
+  // The detections tab compares the original with the new variant on the test images.
+  DetectionCompare* detections = window_->detectionCompare();
+  EXPECT_GT(detections->imageCount(), 0);
+  EXPECT_EQ(detections->rightName(), QString::fromStdString(saved.variants[0].name));
+  EXPECT_TRUE(detections->showImage(0)) << detections->lastError().toStdString();
   EXPECT_EQ(saved.variants[0].parent, "");
   EXPECT_TRUE(QFile::exists(QString::fromStdString(saved.variants[0].file)));
   EXPECT_EQ(saved.variants[0].settings.at("epochs"), "1");
