@@ -22,6 +22,7 @@
 #include "prune/importance.h"
 #include "prune/latency_planner.h"
 #include "prune/planners.h"
+#include "prune/prune_test_data.h"
 #include "prune/surgery.h"
 #include "runtime/threading.h"
 
@@ -48,16 +49,10 @@ Graph small_graph(int64_t width = 24, uint64_t seed = 2345) {
 
 // Few points, one call each: the structure, fast.
 LatencyTableOptions tiny(const std::vector<double>& fractions = {0.5}) {
-  LatencyTableOptions o;
-  o.threads = 1;
+  LatencyTableOptions o = test::quick_latency_options();
+  o.retries = LatencyTableOptions{}.retries;
   o.fractions = fractions;
   o.coarse_fractions = fractions;  // whatever a busy machine makes of the times
-  o.min_runs = 1;
-  o.min_point_ms = 0;
-  o.max_runs = 1;
-  o.graph_runs = 1;
-  o.write_cache = false;
-  o.read_cache = false;
   return o;
 }
 

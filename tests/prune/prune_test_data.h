@@ -1,6 +1,7 @@
 #pragma once
 // Small builders shared by the prune tests: score checks, channel members
-// and groups made by hand, and tiny graphs (GraphBuilder's default seed).
+// and groups made by hand, tiny graphs (GraphBuilder's default seed), and
+// latency-table options that measure each point once without a cache.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -12,8 +13,24 @@
 #include "graph/graph.h"
 #include "graph/graph_builder.h"
 #include "prune/channel_groups.h"
+#include "prune/latency_table.h"
 
 namespace whittle::test {
+
+// One timed run per point, no cache: the times are noise at test sizes; what
+// the tests check is the table's arithmetic and format.
+inline LatencyTableOptions quick_latency_options() {
+  LatencyTableOptions o;
+  o.threads = 1;
+  o.min_runs = 1;
+  o.min_point_ms = 0;
+  o.max_runs = 1;
+  o.retries = 0;
+  o.graph_runs = 1;
+  o.read_cache = false;
+  o.write_cache = false;
+  return o;
+}
 
 inline std::vector<float> values(const at::Tensor& t) {
   at::Tensor c = t.to(at::kFloat).contiguous();

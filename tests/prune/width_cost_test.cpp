@@ -144,15 +144,7 @@ TEST(WidthCost, UpdatesTouchOnlyTheGroupsNodes) {
 TEST(WidthCost, LatencyFollowsTheTable) {
   const Graph graph = test::depthwise_graph();
   const ChannelGroups groups = channel_groups(graph);
-  LatencyTableOptions options;
-  options.threads = 1;
-  options.min_runs = 1;
-  options.min_point_ms = 0;
-  options.max_runs = 1;
-  options.retries = 0;
-  options.graph_runs = 1;
-  options.read_cache = false;
-  options.write_cache = false;
+  const LatencyTableOptions options = test::quick_latency_options();
   const LatencyTable table = measure_latency_table(graph, options);
   WidthCost cost(graph, groups, &table);
   ASSERT_TRUE(cost.has_latency());

@@ -303,15 +303,7 @@ TEST(RatioEditorLatency, TotalsAndTargetFollowTheTable) {
   uitest::ensureApplication();
   const Graph graph = test::depthwise_graph();
   const ChannelGroups groups = channel_groups(graph);
-  LatencyTableOptions options;
-  options.threads = 1;
-  options.min_runs = 1;
-  options.min_point_ms = 0;
-  options.max_runs = 1;
-  options.retries = 0;
-  options.graph_runs = 1;
-  options.read_cache = false;
-  options.write_cache = false;
+  const LatencyTableOptions options = test::quick_latency_options();
   LatencyTable table = measure_latency_table(graph, options);
   // Measured times are noise at this size; the editor's arithmetic is what is
   // tested, so every point is replaced by a cost that grows with the widths.
