@@ -13,7 +13,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${WHITTLE_DEMO_DIR:-$ROOT/demo-out}"
-if [[ "${WHITTLE_DEMO_SKIP_SETUP:-0}" != 1 ]]; then "$ROOT/scripts/setup.sh"; fi
+# Only what the demo runs: the tests and benchmarks build with scripts/test.sh.
+if [[ "${WHITTLE_DEMO_SKIP_SETUP:-0}" != 1 ]]; then "$ROOT/scripts/setup.sh" --target whittle-cli --target whittle; fi
 CLI="$ROOT/build/app/whittle-cli"
 GUI="$ROOT/build/app/whittle"
 # Both BLAS and OpenMP on every core oversubscribe them (see STACK-NOTES).

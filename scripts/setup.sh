@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs Whittle's Debian 12 packages (idempotent), then configures and builds.
-# Usage: scripts/setup.sh [--no-build] [--build-dir DIR] [--type Release|Debug]
+# Usage: scripts/setup.sh [--no-build] [--build-dir DIR] [--type Release|Debug] [--target T]...
+# --target builds only those targets (the demo needs whittle-cli and whittle,
+# not the tests and benchmarks); default: everything.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="$ROOT/build"
 BUILD_TYPE=Release
 DO_BUILD=1
+TARGETS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) DO_BUILD=0 ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     --type) BUILD_TYPE="$2"; shift ;;
+    --target) TARGETS+=(--target "$2"); shift ;;
     *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -51,5 +55,5 @@ if [[ $DO_BUILD -eq 1 ]]; then
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$ROOT" -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE="$BUILD_TYPE"
   fi
-  cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+  cmake --build "$BUILD_DIR" --parallel "$(nproc)" "${TARGETS[@]}"
 fi
