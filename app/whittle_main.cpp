@@ -11,11 +11,13 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStringList>
+#include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "ui/application.h"
+#include "ui/guided_tour.h"
 #include "ui/main_window.h"
 
 #ifndef WHITTLE_VERSION  // set by app/CMakeLists.txt from the project version
@@ -106,7 +108,10 @@ int main(int argc, char** argv) {
   window.show();
   const QStringList models = parser.positionalArguments();
   if (!models.isEmpty() && models.front().endsWith(QLatin1String(".whittle"), Qt::CaseInsensitive)) {
-    window.openProject(models.front());
+    // A project (the demo's): newcomers get the guided tour once.
+    if (window.openProject(models.front()) && whittle::ui::GuidedTour::shouldShow()) {
+      QTimer::singleShot(0, &window, &whittle::ui::MainWindow::showGuidedTour);
+    }
   } else if (!models.isEmpty()) {
     window.openModelFile(models.front());
   } else if (parser.isSet(options.zoo)) {

@@ -897,6 +897,114 @@
     </message>
 </context>
 <context>
+    <name>whittle::ui::GuidedTour</name>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="27"/>
+        <source>Guided Tour</source>
+        <translation>Geführte Tour</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="31"/>
+        <source>Filters: what pruning removes</source>
+        <translation>Filter: was das Pruning entfernt</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="32"/>
+        <source>A convolution layer is a stack of filters; each filter makes one output channel, a feature map that the next layers read. Pruning removes whole filters, together with the weights of the next layers that read their channels. What is left is a smaller but ordinary dense network, so it runs faster on any hardware. Click a layer in the graph to see its filters.</source>
+        <translation>Eine Faltungsschicht ist ein Stapel von Filtern; jeder Filter erzeugt einen Ausgabekanal, eine Merkmalskarte, die die nächsten Schichten lesen. Pruning entfernt ganze Filter, zusammen mit den Gewichten der nächsten Schichten, die ihre Kanäle lesen. Übrig bleibt ein kleineres, aber gewöhnliches dichtes Netz, das deshalb auf jeder Hardware schneller läuft. Klicken Sie im Graphen auf eine Schicht, um ihre Filter zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="37"/>
+        <source>How importance is scored</source>
+        <translation>Wie die Wichtigkeit bewertet wird</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="38"/>
+        <source>Before filters are removed, each one gets a score for how much it matters. L1 is the sum of the absolute values of a filter&apos;s weights: small weights, little effect. Taylor multiplies each activation by its gradient on images of the data set, |activation × gradient|, an estimate of how much the loss would change without the filter. In the heatmap each cell is one filter, brighter is more important, and crossed-out cells are the ones the plan removes; the histogram shows how the scores spread and where the cut-off lies.</source>
+        <translation>Bevor Filter entfernt werden, erhält jeder eine Bewertung, wie viel er beiträgt. L1 ist die Summe der Beträge der Gewichte eines Filters: kleine Gewichte, wenig Wirkung. Taylor multipliziert jede Aktivierung mit ihrem Gradienten auf Bildern des Datensatzes, |Aktivierung × Gradient|, eine Schätzung, wie stark sich der Verlust ohne den Filter ändern würde. In der Heatmap ist jede Zelle ein Filter, heller bedeutet wichtiger, und durchgestrichene Zellen sind die, die der Plan entfernt; das Histogramm zeigt, wie sich die Bewertungen verteilen und wo die Schwelle liegt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="45"/>
+        <source>Why adds and concats couple layers</source>
+        <translation>Warum Additionen und Concats Schichten koppeln</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="46"/>
+        <source>A residual add sums two layers&apos; outputs channel by channel, so channels that are added together must be removed together. A concat lays its inputs&apos; channels side by side, so the layers reading it lose exactly the channels its inputs lose; a depthwise convolution ties its input and output channels the same way. Select a layer and every layer coupled to it lights up in orange; the Inspector lists its channel groups.</source>
+        <translation>Eine Residual-Addition summiert die Ausgaben zweier Schichten Kanal für Kanal, daher müssen Kanäle, die addiert werden, gemeinsam entfernt werden. Ein Concat legt die Kanäle seiner Eingänge nebeneinander, daher verlieren die Schichten, die ihn lesen, genau die Kanäle, die seine Eingänge verlieren; eine Depthwise-Faltung bindet ihre Ein- und Ausgabekanäle auf dieselbe Weise. Wählen Sie eine Schicht aus, und jede mit ihr gekoppelte Schicht leuchtet orange auf; der Inspektor listet ihre Kanalgruppen auf.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="51"/>
+        <source>Pruning ratios and the totals</source>
+        <translation>Pruning-Raten und die Summen</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="52"/>
+        <source>Each row is a group of coupled channels: how many it has, the ratio to remove, how many are kept, a lock that keeps its ratio, and the criterion that picks the filters. The totals line compares the plan with the original: parameters, MACs (multiply-accumulates per image), measured latency and file size. MACs fall in proportion to the removed channels, but latency does not: small layers are dominated by memory traffic and overheads and barely get faster. Give a MAC or latency target and Fill lets the planner choose the ratios.</source>
+        <translation>Jede Zeile ist eine Gruppe gekoppelter Kanäle: wie viele sie hat, die zu entfernende Rate, wie viele behalten werden, eine Sperre, die ihre Rate festhält, und das Kriterium, das die Filter auswählt. Die Summenzeile vergleicht den Plan mit dem Original: Parameter, MACs (Multiply-Accumulates pro Bild), gemessene Latenz und Dateigröße. Die MACs sinken im Verhältnis zu den entfernten Kanälen, die Latenz jedoch nicht: Kleine Schichten werden von Speicherzugriffen und Verwaltungsaufwand bestimmt und werden kaum schneller. Geben Sie ein MAC- oder Latenzziel vor, und „Ausfüllen“ lässt den Planer die Raten wählen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="59"/>
+        <source>Fine-tuning wins back mAP</source>
+        <translation>Fine-Tuning holt mAP zurück</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="60"/>
+        <source>Right after pruning the network has lost features it had learned, and its mAP drops. A short fine-tuning run trains the smaller network on the data set again and wins back most of the lost mAP. Start it from the Jobs menu; the loss and mAP curves grow while it runs, and the result becomes a new variant.</source>
+        <translation>Direkt nach dem Pruning hat das Netz gelernte Merkmale verloren, und seine mAP sinkt. Ein kurzes Fine-Tuning trainiert das kleinere Netz erneut auf dem Datensatz und holt den größten Teil der verlorenen mAP zurück. Starten Sie es über das Menü „Jobs“; die Verlust- und mAP-Kurven wachsen während des Laufs, und das Ergebnis wird zu einer neuen Variante.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="64"/>
+        <source>What int8 costs and gains</source>
+        <translation>Was int8 kostet und bringt</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="65"/>
+        <source>Quantization stores each weight as an 8-bit integer instead of a 32-bit float: the weights take 4× less space and integer kernels run faster on most CPUs. The price is a small rounding error in every layer, and together these errors can cost some mAP. Layers that turn out to be sensitive, often the detection head, can stay in fp32 while the rest runs in int8.</source>
+        <translation>Quantisierung speichert jedes Gewicht als 8-Bit-Ganzzahl statt als 32-Bit-Gleitkommazahl: Die Gewichte brauchen 4× weniger Platz, und Ganzzahl-Kernels laufen auf den meisten CPUs schneller. Der Preis ist ein kleiner Rundungsfehler in jeder Schicht, und zusammen können diese Fehler etwas mAP kosten. Schichten, die sich als empfindlich erweisen, oft der Detektionskopf, können in fp32 bleiben, während der Rest in int8 läuft.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="70"/>
+        <source>Comparing the results</source>
+        <translation>Die Ergebnisse vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="71"/>
+        <source>The Results tab puts the original and every variant side by side: mAP, parameters, MACs, file size, time per image and energy, each with its ratio to the original. The plots show mAP against size, latency and MACs; points on the Pareto front are the best trade-offs. Hover over a column header to read what its measure means.</source>
+        <translation>Der Reiter „Ergebnisse“ stellt das Original und jede Variante nebeneinander: mAP, Parameter, MACs, Dateigröße, Zeit pro Bild und Energie, jeweils mit dem Verhältnis zum Original. Die Diagramme zeigen die mAP über Größe, Latenz und MACs; Punkte auf der Pareto-Front sind die besten Kompromisse. Fahren Sie mit der Maus über eine Spaltenüberschrift, um zu lesen, was ihr Maß bedeutet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="94"/>
+        <source>&amp;Don&apos;t show again</source>
+        <translation>&amp;Nicht mehr anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="99"/>
+        <source>&amp;Back</source>
+        <translation>&amp;Zurück</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="105"/>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="161"/>
+        <source>Step %1 of %2</source>
+        <translation>Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="165"/>
+        <source>&amp;Next</source>
+        <translation>&amp;Weiter</translation>
+    </message>
+    <message>
+        <location filename="../ui/guided_tour.cpp" line="165"/>
+        <source>&amp;Finish</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+</context>
+<context>
     <name>whittle::ui::ImportanceHistogram</name>
     <message>
         <location filename="../ui/importance_histogram.cpp" line="20"/>
@@ -922,17 +1030,22 @@
 <context>
     <name>whittle::ui::ImportanceOverview</name>
     <message>
-        <location filename="../ui/importance_overview.cpp" line="56"/>
+        <location filename="../ui/importance_overview.cpp" line="44"/>
+        <source>Each row is a prunable layer and each column a tenth of the layer&apos;s largest score; the brighter a cell, the more of the layer&apos;s filters score there, so a layer with many filters on the left has many weak ones to spare.</source>
+        <translation>Jede Zeile ist eine prunbare Schicht und jede Spalte ein Zehntel der größten Bewertung der Schicht; je heller eine Zelle, desto mehr Filter der Schicht liegen dort, sodass eine Schicht mit vielen Filtern links viele schwache entbehren kann.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_overview.cpp" line="64"/>
         <source>Filters scoring %1-%2% of their layer&apos;s largest score</source>
         <translation>Filter mit %1–%2 % des größten Scores ihrer Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/importance_overview.cpp" line="84"/>
+        <location filename="../ui/importance_overview.cpp" line="92"/>
         <source>No importance scores</source>
         <translation>Keine Wichtigkeits-Scores</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/importance_overview.cpp" line="114"/>
+        <location filename="../ui/importance_overview.cpp" line="122"/>
         <source>%1: %n filter(s)</source>
         <translation>
             <numerusform>%1: %n Filter</numerusform>
@@ -940,7 +1053,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/importance_overview.cpp" line="121"/>
+        <location filename="../ui/importance_overview.cpp" line="129"/>
         <source>%1: %2% of %n filter(s) score %3-%4% of the layer&apos;s largest</source>
         <translation>
             <numerusform>%1: %2 % von %n Filter erreichen %3–%4 % des größten Scores der Schicht</numerusform>
@@ -948,17 +1061,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/importance_overview.cpp" line="133"/>
+        <location filename="../ui/importance_overview.cpp" line="141"/>
         <source>No prunable layers scored</source>
         <translation>Keine prunbaren Schichten bewertet</translation>
     </message>
     <message>
-        <location filename="../ui/importance_overview.cpp" line="134"/>
+        <location filename="../ui/importance_overview.cpp" line="142"/>
         <source>%1: share of each layer&apos;s filters per tenth of its largest score (left = weak filters)</source>
         <translation>%1: Anteil der Filter jeder Schicht pro Zehntel ihres größten Scores (links = schwache Filter)</translation>
     </message>
     <message>
-        <location filename="../ui/importance_overview.cpp" line="138"/>
+        <location filename="../ui/importance_overview.cpp" line="148"/>
         <source>Not scored by %1: %2</source>
         <translation>Nicht bewertet von %1: %2</translation>
     </message>
@@ -966,32 +1079,77 @@
 <context>
     <name>whittle::ui::ImportancePanel</name>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="26"/>
+        <location filename="../ui/importance_panel.cpp" line="22"/>
+        <source>L1 norm: the sum of the absolute values of a filter&apos;s weights; a small sum means little effect.</source>
+        <translation>L1-Norm: die Summe der Beträge der Gewichte eines Filters; eine kleine Summe bedeutet wenig Wirkung.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="25"/>
+        <source>L2 norm: the square root of the sum of a filter&apos;s squared weights; like L1, but large weights count more.</source>
+        <translation>L2-Norm: die Wurzel aus der Summe der quadrierten Gewichte eines Filters; wie L1, aber große Gewichte zählen mehr.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="28"/>
+        <source>BN γ: the batch norm scale after the convolution; a filter whose output is scaled to nearly zero adds little.</source>
+        <translation>BN γ: der Skalierungsfaktor der Batch-Norm nach der Faltung; ein Filter, dessen Ausgabe auf fast null skaliert wird, trägt wenig bei.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="31"/>
+        <source>FPGM: the distance of a filter from the geometric median of its layer&apos;s filters; filters near the median are redundant, as the others can stand in for them.</source>
+        <translation>FPGM: der Abstand eines Filters vom geometrischen Median der Filter seiner Schicht; Filter nahe am Median sind redundant, da die anderen sie ersetzen können.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="34"/>
+        <source>Taylor: |activation × gradient| on images, an estimate of how much the loss would change if the filter were removed.</source>
+        <translation>Taylor: |Aktivierung × Gradient| auf Bildern, eine Schätzung, wie stark sich der Verlust ändern würde, wenn der Filter entfernt würde.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="37"/>
+        <source>APoZ: the share of zeros in a filter&apos;s output after the activation on images; a filter that is mostly zero scores low.</source>
+        <translation>APoZ: der Anteil der Nullen in der Ausgabe eines Filters nach der Aktivierung auf Bildern; ein Filter, der meist null ist, wird niedrig bewertet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="53"/>
         <source>(none)</source>
         <translation>(keines)</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="30"/>
+        <location filename="../ui/importance_panel.cpp" line="57"/>
         <source>Scores filters on images of the open data set</source>
         <translation>Bewertet Filter auf Bildern des geöffneten Datensatzes</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="37"/>
+        <location filename="../ui/importance_panel.cpp" line="65"/>
         <source>Criterion of the left view</source>
         <translation>Kriterium der linken Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="38"/>
+        <location filename="../ui/importance_panel.cpp" line="66"/>
         <source>Criterion of the right view, to compare; (none) shows one view</source>
         <translation>Kriterium der rechten Ansicht zum Vergleich; (keines) zeigt nur eine Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="47"/>
+        <location filename="../ui/importance_panel.cpp" line="75"/>
         <source>Criterion:</source>
         <translation>Kriterium:</translation>
     </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="81"/>
+        <source>How many of the layer&apos;s filters the pruning plan removes under this criterion, and the score below which they go.</source>
+        <translation>Wie viele Filter der Schicht der Pruning-Plan unter diesem Kriterium entfernt, und die Bewertung, unterhalb derer sie wegfallen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="86"/>
+        <source>One cell per filter of the layer, coloured by its score from dark purple (lowest) to yellow (highest); crossed-out cells are the filters the plan removes.</source>
+        <translation>Eine Zelle pro Filter der Schicht, gefärbt nach seiner Bewertung von Dunkelviolett (niedrigste) bis Gelb (höchste); durchgestrichene Zellen sind die Filter, die der Plan entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/importance_panel.cpp" line="91"/>
+        <source>How many filters have each score: red bars are the filters the plan removes, and the dashed line is the cut-off below which filters go.</source>
+        <translation>Wie viele Filter welche Bewertung haben: Rote Balken sind die Filter, die der Plan entfernt, und die gestrichelte Linie ist die Schwelle, unterhalb derer Filter wegfallen.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../ui/importance_panel.cpp" line="142"/>
+        <location filename="../ui/importance_panel.cpp" line="176"/>
         <source> (%n filter(s))</source>
         <translation>
             <numerusform> (%n Filter)</numerusform>
@@ -999,38 +1157,38 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="145"/>
-        <location filename="../ui/importance_panel.cpp" line="161"/>
+        <location filename="../ui/importance_panel.cpp" line="179"/>
+        <location filename="../ui/importance_panel.cpp" line="195"/>
         <source>No layer selected</source>
         <translation>Keine Schicht ausgewählt</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="145"/>
+        <location filename="../ui/importance_panel.cpp" line="179"/>
         <source>Layer %1</source>
         <translation>Schicht %1</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="163"/>
+        <location filename="../ui/importance_panel.cpp" line="197"/>
         <source>No %1 scores yet</source>
         <translation>Noch keine %1-Scores</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="166"/>
+        <location filename="../ui/importance_panel.cpp" line="200"/>
         <source>%1 does not score layer %2</source>
         <translation>%1 bewertet Schicht %2 nicht</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="167"/>
+        <location filename="../ui/importance_panel.cpp" line="201"/>
         <source>%1 cannot score layer %2: %3</source>
         <translation>%1 kann Schicht %2 nicht bewerten: %3</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="182"/>
+        <location filename="../ui/importance_panel.cpp" line="216"/>
         <source>%1: no filters removed by the plan</source>
         <translation>%1: der Plan entfernt keine Filter</translation>
     </message>
     <message>
-        <location filename="../ui/importance_panel.cpp" line="183"/>
+        <location filename="../ui/importance_panel.cpp" line="217"/>
         <source>%1: the plan removes %2 of %3 filters (crossed out; cut-off at %4)</source>
         <translation>%1: der Plan entfernt %2 von %3 Filtern (durchgestrichen; Schwelle bei %4)</translation>
     </message>
@@ -1164,31 +1322,61 @@ Eingaben: %3</translation>
     </message>
     <message>
         <location filename="../ui/layer_table_model.cpp" line="114"/>
+        <source>The layer&apos;s name in the model.</source>
+        <translation>Der Name der Schicht im Modell.</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="115"/>
+        <source>The operation the layer performs, such as Conv, Add or Concat.</source>
+        <translation>Die Operation, die die Schicht ausführt, etwa Conv, Add oder Concat.</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="116"/>
+        <source>The shape of the layer&apos;s output: batch, channels, height and width.</source>
+        <translation>Die Form der Ausgabe der Schicht: Batch, Kanäle, Höhe und Breite.</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="117"/>
+        <source>Number of weights and biases the layer holds.</source>
+        <translation>Anzahl der Gewichte und Biases der Schicht.</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="118"/>
+        <source>Multiply-accumulate operations the layer performs for one image.</source>
+        <translation>Multiply-Accumulate-Operationen, die die Schicht für ein Bild ausführt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="119"/>
+        <source>Bytes the layer&apos;s weights take as 32-bit floats (4 bytes per parameter).</source>
+        <translation>Bytes, die die Gewichte der Schicht als 32-Bit-Gleitkommazahlen belegen (4 Byte pro Parameter).</translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_table_model.cpp" line="125"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../ui/layer_table_model.cpp" line="115"/>
+        <location filename="../ui/layer_table_model.cpp" line="126"/>
         <source>Op</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../ui/layer_table_model.cpp" line="116"/>
+        <location filename="../ui/layer_table_model.cpp" line="127"/>
         <source>Output shape</source>
         <translation>Ausgabeform</translation>
     </message>
     <message>
-        <location filename="../ui/layer_table_model.cpp" line="117"/>
+        <location filename="../ui/layer_table_model.cpp" line="128"/>
         <source>Params</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/layer_table_model.cpp" line="118"/>
+        <location filename="../ui/layer_table_model.cpp" line="129"/>
         <source>MACs</source>
         <translation>MACs</translation>
     </message>
     <message>
-        <location filename="../ui/layer_table_model.cpp" line="119"/>
+        <location filename="../ui/layer_table_model.cpp" line="130"/>
         <source>Weights (fp32 bytes)</source>
         <translation>Gewichte (fp32-Bytes)</translation>
     </message>
@@ -1204,7 +1392,7 @@ Eingaben: %3</translation>
 <context>
     <name>whittle::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="160"/>
+        <location filename="../ui/main_window.cpp" line="166"/>
         <source>Filter layers…</source>
         <translation>Schichten filtern…</translation>
     </message>
@@ -1213,27 +1401,27 @@ Eingaben: %3</translation>
         <translation type="vanished">MACs pro Schicht (Top %1)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="250"/>
+        <location filename="../ui/main_window.cpp" line="256"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="251"/>
+        <location filename="../ui/main_window.cpp" line="257"/>
         <source>&amp;Open Model…</source>
         <translation>Modell &amp;öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="253"/>
+        <location filename="../ui/main_window.cpp" line="259"/>
         <source>Open &amp;Zoo Network</source>
         <translation>&amp;Zoo-Netz öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="262"/>
+        <location filename="../ui/main_window.cpp" line="268"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="266"/>
+        <location filename="../ui/main_window.cpp" line="272"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1242,12 +1430,12 @@ Eingaben: %3</translation>
         <translation type="vanished">&amp;MACs-Diagramm</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="116"/>
+        <location filename="../ui/main_window.cpp" line="119"/>
         <source>Find layer… (Ctrl+F)</source>
         <translation>Schicht suchen… (Strg+F)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window.cpp" line="120"/>
+        <location filename="../ui/main_window.cpp" line="123"/>
         <source>%n layer(s) match</source>
         <translation>
             <numerusform>%n Schicht passt</numerusform>
@@ -1255,182 +1443,197 @@ Eingaben: %3</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="135"/>
+        <location filename="../ui/main_window.cpp" line="138"/>
         <source>Model &amp;Graph</source>
         <translation>Modell&amp;graph</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="136"/>
+        <location filename="../ui/main_window.cpp" line="139"/>
         <source>&amp;Results</source>
         <translation>&amp;Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="209"/>
+        <location filename="../ui/main_window.cpp" line="142"/>
+        <source>&amp;Detections</source>
+        <translation>&amp;Detektionen</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="215"/>
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="210"/>
+        <location filename="../ui/main_window.cpp" line="216"/>
         <source>Overview</source>
         <translation>Übersicht</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="220"/>
+        <location filename="../ui/main_window.cpp" line="226"/>
         <source>Pruning Ratios</source>
         <translation>Pruning-Raten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="222"/>
+        <location filename="../ui/main_window.cpp" line="228"/>
         <source>Variants</source>
         <translation>Varianten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="226"/>
+        <location filename="../ui/main_window.cpp" line="232"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="228"/>
+        <location filename="../ui/main_window.cpp" line="234"/>
         <source>Filter Importance</source>
         <translation>Filter-Wichtigkeit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="230"/>
+        <location filename="../ui/main_window.cpp" line="236"/>
         <source>MACs per Layer (top %1)</source>
         <translation>MACs pro Schicht (Top %1)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="235"/>
+        <location filename="../ui/main_window.cpp" line="241"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="237"/>
+        <location filename="../ui/main_window.cpp" line="243"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="239"/>
+        <location filename="../ui/main_window.cpp" line="245"/>
         <source>Training Curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="259"/>
+        <location filename="../ui/main_window.cpp" line="265"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="267"/>
+        <location filename="../ui/main_window.cpp" line="273"/>
         <source>&amp;Fit Graph</source>
         <translation>Graph &amp;einpassen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="269"/>
+        <location filename="../ui/main_window.cpp" line="275"/>
         <source>Zoom &amp;In</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="271"/>
+        <location filename="../ui/main_window.cpp" line="277"/>
         <source>Zoom &amp;Out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="273"/>
+        <location filename="../ui/main_window.cpp" line="279"/>
         <source>Find &amp;Layer</source>
         <translation>&amp;Schicht suchen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="278"/>
+        <location filename="../ui/main_window.cpp" line="284"/>
         <source>&amp;Collapse Repeated Blocks</source>
         <translation>Wiederholte Blöcke &amp;zusammenfassen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="282"/>
+        <location filename="../ui/main_window.cpp" line="288"/>
         <source>Colour Layers &amp;By</source>
         <translation>Schichten &amp;färben nach</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="284"/>
+        <location filename="../ui/main_window.cpp" line="290"/>
         <source>Op</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="285"/>
+        <location filename="../ui/main_window.cpp" line="291"/>
         <source>Pruning Ratio</source>
         <translation>Pruning-Rate</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="286"/>
+        <location filename="../ui/main_window.cpp" line="292"/>
         <source>Importance</source>
         <translation>Wichtigkeit</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="287"/>
+        <location filename="../ui/main_window.cpp" line="293"/>
         <source>Sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="288"/>
+        <location filename="../ui/main_window.cpp" line="294"/>
         <source>Latency Share</source>
         <translation>Latenzanteil</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="301"/>
+        <location filename="../ui/main_window.cpp" line="304"/>
+        <source>&amp;Reset Layout</source>
+        <translation>Layout &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="308"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="302"/>
+        <location filename="../ui/main_window.cpp" line="309"/>
+        <source>Guided &amp;Tour</source>
+        <translation>Geführte &amp;Tour</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="310"/>
         <source>&amp;About Whittle</source>
         <translation>Ü&amp;ber Whittle</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="304"/>
+        <location filename="../ui/main_window.cpp" line="312"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="330"/>
+        <location filename="../ui/main_window.cpp" line="338"/>
         <source>(no networks)</source>
         <translation>(keine Netze)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="339"/>
+        <location filename="../ui/main_window.cpp" line="347"/>
         <source>Could not open %1.</source>
         <translation>%1 konnte nicht geöffnet werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="353"/>
+        <location filename="../ui/main_window.cpp" line="361"/>
         <source>Could not build zoo network %1.</source>
         <translation>Zoo-Netz %1 konnte nicht erstellt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="364"/>
+        <location filename="../ui/main_window.cpp" line="372"/>
         <source>Could not analyse %1.</source>
         <translation>%1 konnte nicht analysiert werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="386"/>
+        <location filename="../ui/main_window.cpp" line="394"/>
         <source>No L1 importance: %1</source>
         <translation>Keine L1-Wichtigkeit: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="388"/>
+        <location filename="../ui/main_window.cpp" line="396"/>
         <source>%1 — Whittle</source>
         <translation>%1 — Whittle</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="390"/>
+        <location filename="../ui/main_window.cpp" line="398"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="419"/>
+        <location filename="../ui/main_window.cpp" line="427"/>
         <source>Could not score filters with %1.</source>
         <translation>Filter konnten nicht mit %1 bewertet werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="470"/>
+        <location filename="../ui/main_window.cpp" line="478"/>
         <source>No model. Open an ONNX file (Ctrl+O), a zoo network, a project, or drop a file here.</source>
         <translation>Kein Modell. Öffnen Sie eine ONNX-Datei (Strg+O), ein Zoo-Netz oder ein Projekt, oder ziehen Sie eine Datei hierher.</translation>
     </message>
@@ -1439,37 +1642,37 @@ Eingaben: %3</translation>
         <translation type="vanished">Kein Modell. Öffnen Sie eine ONNX-Datei (Strg+O), ein Zoo-Netz, oder ziehen Sie eine .onnx-Datei hierher.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="475"/>
+        <location filename="../ui/main_window.cpp" line="483"/>
         <source>%1 layers · %2 M params · %3 GMACs · %4 MB weights (fp32)</source>
         <translation>%1 Schichten · %2 Mio. Parameter · %3 GMACs · %4 MB Gewichte (fp32)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="482"/>
+        <location filename="../ui/main_window.cpp" line="490"/>
         <source> → plan: %1 M params · %2 GMACs</source>
         <translation> → Plan: %1 Mio. Parameter · %2 GMACs</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="493"/>
+        <location filename="../ui/main_window.cpp" line="501"/>
         <source>Whittle</source>
         <translation>Whittle</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="500"/>
+        <location filename="../ui/main_window.cpp" line="508"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="500"/>
+        <location filename="../ui/main_window.cpp" line="508"/>
         <source>ONNX models (*.onnx);;All files (*)</source>
         <translation>ONNX-Modelle (*.onnx);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="506"/>
+        <location filename="../ui/main_window.cpp" line="526"/>
         <source>About Whittle</source>
         <translation>Über Whittle</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="507"/>
+        <location filename="../ui/main_window.cpp" line="527"/>
         <source>&lt;h3&gt;Whittle %1&lt;/h3&gt;&lt;p&gt;Makes object detectors smaller and faster: structured filter pruning, fine-tuning and 8-bit quantization, with what was gained and lost side by side.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Whittle %1&lt;/h3&gt;&lt;p&gt;Macht Objektdetektoren kleiner und schneller: strukturiertes Filter-Pruning, Fine-Tuning und 8-Bit-Quantisierung, mit Gewinn und Verlust im direkten Vergleich.&lt;/p&gt;</translation>
     </message>
@@ -1673,152 +1876,153 @@ Eingaben: %3</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="45"/>
+        <location filename="../ui/main_window_project.cpp" line="46"/>
         <source>&amp;New Project…</source>
         <translation>&amp;Neues Projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="47"/>
+        <location filename="../ui/main_window_project.cpp" line="48"/>
         <source>Open &amp;Project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="49"/>
+        <location filename="../ui/main_window_project.cpp" line="50"/>
         <source>&amp;Recent Projects</source>
         <translation>&amp;Zuletzt verwendete Projekte</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="51"/>
+        <location filename="../ui/main_window_project.cpp" line="52"/>
         <source>&amp;Save Project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="54"/>
+        <location filename="../ui/main_window_project.cpp" line="55"/>
         <source>Open &amp;Data Set…</source>
         <translation>&amp;Datensatz öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="85"/>
+        <location filename="../ui/main_window_project.cpp" line="86"/>
         <source>%1 needs a project.</source>
         <translation>%1 benötigt ein Projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="86"/>
+        <location filename="../ui/main_window_project.cpp" line="87"/>
         <source>Create one with File → New Project (Ctrl+N) or open one.</source>
         <translation>Legen Sie eines mit Datei → Neues Projekt (Strg+N) an oder öffnen Sie eines.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="96"/>
+        <location filename="../ui/main_window_project.cpp" line="97"/>
         <source>Open a model before creating a project.</source>
         <translation>Öffnen Sie ein Modell, bevor Sie ein Projekt anlegen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="114"/>
+        <location filename="../ui/main_window_project.cpp" line="115"/>
         <source>Could not create project %1.</source>
         <translation>Projekt %1 konnte nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="129"/>
+        <location filename="../ui/main_window_project.cpp" line="130"/>
         <source>Could not open project %1.</source>
         <translation>Projekt %1 konnte nicht geöffnet werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="154"/>
+        <location filename="../ui/main_window_project.cpp" line="155"/>
         <source>Saving</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="163"/>
+        <location filename="../ui/main_window_project.cpp" line="164"/>
         <source>Could not save project %1.</source>
         <translation>Projekt %1 konnte nicht gespeichert werden.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="166"/>
+        <location filename="../ui/main_window_project.cpp" line="167"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="173"/>
+        <location filename="../ui/main_window_project.cpp" line="174"/>
         <source>No data set at %1.</source>
         <translation>Kein Datensatz unter %1.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="173"/>
+        <location filename="../ui/main_window_project.cpp" line="174"/>
         <source>Choose a VOC folder (with ImageSets/) or a VOCdevkit.</source>
         <translation>Wählen Sie einen VOC-Ordner (mit ImageSets/) oder ein VOCdevkit.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="195"/>
+        <location filename="../ui/main_window_project.cpp" line="196"/>
         <source>%1 — %2 — Whittle</source>
         <translation>%1 — %2 — Whittle</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="205"/>
+        <location filename="../ui/main_window_project.cpp" line="206"/>
         <source>data: %1</source>
         <translation>Daten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="210"/>
+        <location filename="../ui/main_window_project.cpp" line="222"/>
         <source>project: %1 · variant: %2 · data: %3</source>
         <translation>Projekt: %1 · Variante: %2 · Daten: %3</translation>
     </message>
     <message>
         <location filename="../ui/main_window_project.cpp" line="212"/>
+        <location filename="../ui/main_window_project.cpp" line="224"/>
         <source>original</source>
         <translation>Original</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="213"/>
+        <location filename="../ui/main_window_project.cpp" line="225"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="252"/>
+        <location filename="../ui/main_window_project.cpp" line="264"/>
         <source>Apply</source>
         <translation>Anwenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="255"/>
+        <location filename="../ui/main_window_project.cpp" line="267"/>
         <source>The plan removes no channels.</source>
         <translation>Der Plan entfernt keine Kanäle.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="255"/>
+        <location filename="../ui/main_window_project.cpp" line="267"/>
         <source>Set a ratio above 0 for some layers first.</source>
         <translation>Setzen Sie zuerst für einige Schichten eine Rate über 0.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="273"/>
+        <location filename="../ui/main_window_project.cpp" line="285"/>
         <source>Could not prune %1.</source>
         <translation>Pruning von %1 fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="282"/>
+        <location filename="../ui/main_window_project.cpp" line="294"/>
         <source>Added variant %1</source>
         <translation>Variante %1 hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="287"/>
+        <location filename="../ui/main_window_project.cpp" line="299"/>
         <source>New Project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="288"/>
+        <location filename="../ui/main_window_project.cpp" line="300"/>
         <source>Whittle projects (*.whittle)</source>
         <translation>Whittle-Projekte (*.whittle)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="294"/>
+        <location filename="../ui/main_window_project.cpp" line="306"/>
         <source>Open Project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="295"/>
+        <location filename="../ui/main_window_project.cpp" line="307"/>
         <source>Whittle projects (*.whittle);;All files (*)</source>
         <translation>Whittle-Projekte (*.whittle);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_project.cpp" line="300"/>
+        <location filename="../ui/main_window_project.cpp" line="312"/>
         <source>Open VOC Data Set</source>
         <translation>VOC-Datensatz öffnen</translation>
     </message>
@@ -1982,169 +2186,179 @@ Eingaben: %3</translation>
         <translation>Latenz</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="198"/>
+        <location filename="../ui/ratio_editor.cpp" line="192"/>
+        <source>What the target limits: MACs (arithmetic per image) or latency measured per layer, which small layers do not lose in proportion to their channels</source>
+        <translation>Was das Ziel begrenzt: MACs (Rechenarbeit pro Bild) oder die pro Schicht gemessene Latenz, die kleine Schichten nicht im Verhältnis zu ihren Kanälen verlieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_editor.cpp" line="200"/>
         <source>× </source>
         <translation>× </translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="199"/>
+        <location filename="../ui/ratio_editor.cpp" line="201"/>
         <source>A fraction of the original model&apos;s cost</source>
         <translation>Ein Bruchteil der Kosten des Originalmodells</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="200"/>
+        <location filename="../ui/ratio_editor.cpp" line="202"/>
         <source>Fill</source>
         <translation>Ausfüllen</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="202"/>
+        <location filename="../ui/ratio_editor.cpp" line="204"/>
         <source>Fill the unlocked rows&apos; ratios from the planner so the cost reaches the target</source>
         <translation>Die Raten der nicht gesperrten Zeilen vom Planer füllen lassen, sodass die Kosten das Ziel erreichen</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="214"/>
+        <location filename="../ui/ratio_editor.cpp" line="216"/>
         <source>Round to:</source>
         <translation>Runden auf:</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="218"/>
+        <location filename="../ui/ratio_editor.cpp" line="220"/>
         <source>Kept channels rounded to a multiple of this (the CLI&apos;s --round)</source>
         <translation>Behaltene Kanäle werden auf ein Vielfaches davon gerundet (--round der CLI)</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="261"/>
+        <location filename="../ui/ratio_editor.cpp" line="253"/>
+        <source>The original → the plan for params, MACs (multiply-accumulates per image), latency from the measured layer table and the file size at fp32 and int8, with the share kept; latency falls less than MACs, as small layers do not get faster in proportion.</source>
+        <translation>Das Original → der Plan für Parameter, MACs (Multiply-Accumulates pro Bild), die Latenz aus der gemessenen Schichttabelle und die Dateigröße in fp32 und int8, mit dem behaltenen Anteil; die Latenz sinkt weniger als die MACs, da kleine Schichten nicht im gleichen Maß schneller werden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_editor.cpp" line="266"/>
         <source>Load Plan…</source>
         <translation>Plan laden…</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="263"/>
+        <location filename="../ui/ratio_editor.cpp" line="268"/>
         <source>Save Plan…</source>
         <translation>Plan speichern…</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="265"/>
+        <location filename="../ui/ratio_editor.cpp" line="270"/>
         <source>Apply</source>
         <translation>Anwenden</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="267"/>
+        <location filename="../ui/ratio_editor.cpp" line="272"/>
         <source>Prune the model with this plan and add the result as a variant</source>
         <translation>Das Modell mit diesem Plan prunen und das Ergebnis als Variante hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="300"/>
+        <location filename="../ui/ratio_editor.cpp" line="305"/>
         <source>Could not prepare the pruning plan: %1</source>
         <translation>Der Pruning-Plan konnte nicht vorbereitet werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="349"/>
+        <location filename="../ui/ratio_editor.cpp" line="354"/>
         <source>Scores ignored for %1: unknown or not prunable groups, or a wrong channel count.</source>
         <translation>Scores für %1 ignoriert: unbekannte oder nicht prunbare Gruppen oder falsche Kanalzahl.</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="365"/>
+        <location filename="../ui/ratio_editor.cpp" line="370"/>
         <source>The latency table does not fit this model: %1</source>
         <translation>Die Latenztabelle passt nicht zu diesem Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="469"/>
+        <location filename="../ui/ratio_editor.cpp" line="474"/>
         <source>A latency target needs a latency table: measure one first.</source>
         <translation>Ein Latenzziel braucht eine Latenztabelle: messen Sie zuerst eine.</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="520"/>
+        <location filename="../ui/ratio_editor.cpp" line="525"/>
         <source>Could not fill the table: %1</source>
         <translation>Die Tabelle konnte nicht gefüllt werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="614"/>
+        <location filename="../ui/ratio_editor.cpp" line="619"/>
         <source>Could not load the plan: %1</source>
         <translation>Der Plan konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="635"/>
+        <location filename="../ui/ratio_editor.cpp" line="640"/>
         <source>No model.</source>
         <translation>Kein Modell.</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="643"/>
+        <location filename="../ui/ratio_editor.cpp" line="648"/>
         <source>%1 → %2 %3 (%4%)</source>
         <translation>%1 → %2 %3 (%4 %)</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="648"/>
+        <location filename="../ui/ratio_editor.cpp" line="653"/>
         <source>Params %1</source>
         <translation>Parameter %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="648"/>
+        <location filename="../ui/ratio_editor.cpp" line="653"/>
         <source>M</source>
         <translation>Mio.</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="649"/>
+        <location filename="../ui/ratio_editor.cpp" line="654"/>
         <source>MACs %1</source>
         <translation>MACs %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="649"/>
+        <location filename="../ui/ratio_editor.cpp" line="654"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="651"/>
+        <location filename="../ui/ratio_editor.cpp" line="656"/>
         <source>Latency %1</source>
         <translation>Latenz %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="651"/>
+        <location filename="../ui/ratio_editor.cpp" line="656"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="653"/>
+        <location filename="../ui/ratio_editor.cpp" line="658"/>
         <source>Latency — (no table)</source>
         <translation>Latenz — (keine Tabelle)</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="654"/>
+        <location filename="../ui/ratio_editor.cpp" line="659"/>
         <source>File fp32 %1</source>
         <translation>Datei fp32 %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="654"/>
-        <location filename="../ui/ratio_editor.cpp" line="655"/>
+        <location filename="../ui/ratio_editor.cpp" line="659"/>
+        <location filename="../ui/ratio_editor.cpp" line="660"/>
         <source>MB</source>
         <translation>MB</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="655"/>
+        <location filename="../ui/ratio_editor.cpp" line="660"/>
         <source>int8 %1</source>
         <translation>int8 %1</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="670"/>
+        <location filename="../ui/ratio_editor.cpp" line="675"/>
         <source>Needs a latency table</source>
         <translation>Benötigt eine Latenztabelle</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="682"/>
+        <location filename="../ui/ratio_editor.cpp" line="687"/>
         <source>Load Pruning Plan</source>
         <translation>Pruning-Plan laden</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="683"/>
-        <location filename="../ui/ratio_editor.cpp" line="690"/>
+        <location filename="../ui/ratio_editor.cpp" line="688"/>
+        <location filename="../ui/ratio_editor.cpp" line="695"/>
         <source>Pruning plans (*.json);;All files (*)</source>
         <translation>Pruning-Pläne (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="689"/>
+        <location filename="../ui/ratio_editor.cpp" line="694"/>
         <source>Save Pruning Plan</source>
         <translation>Pruning-Plan speichern</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_editor.cpp" line="694"/>
+        <location filename="../ui/ratio_editor.cpp" line="699"/>
         <source>Could not save the plan: %1</source>
         <translation>Der Plan konnte nicht gespeichert werden: %1</translation>
     </message>
@@ -2163,6 +2377,7 @@ Eingaben: %3</translation>
     </message>
     <message>
         <location filename="../ui/ratio_table_model.cpp" line="85"/>
+        <location filename="../ui/ratio_table_model.cpp" line="127"/>
         <source>Locked rows keep their ratio when the global ratio or a target changes.</source>
         <translation>Gesperrte Zeilen behalten ihre Rate, wenn sich die globale Rate oder ein Ziel ändert.</translation>
     </message>
@@ -2173,36 +2388,57 @@ Eingaben: %3</translation>
     </message>
     <message>
         <location filename="../ui/ratio_table_model.cpp" line="88"/>
+        <location filename="../ui/ratio_table_model.cpp" line="128"/>
         <source>The importance criterion that chooses which channels the ratio removes.</source>
         <translation>Das Wichtigkeitskriterium, das bestimmt, welche Kanäle die Rate entfernt.</translation>
     </message>
     <message>
         <location filename="../ui/ratio_table_model.cpp" line="123"/>
+        <source>A group of coupled channels: layers joined by an add, a concat or a depthwise convolution lose the same channels.</source>
+        <translation>Eine Gruppe gekoppelter Kanäle: Schichten, die durch eine Addition, einen Concat oder eine Depthwise-Faltung verbunden sind, verlieren dieselben Kanäle.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_table_model.cpp" line="124"/>
+        <source>The number of channels (filters) the group has in the original model.</source>
+        <translation>Die Anzahl der Kanäle (Filter) der Gruppe im Originalmodell.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_table_model.cpp" line="125"/>
+        <source>The fraction of the group&apos;s channels to remove, from 0 (keep all) upwards.</source>
+        <translation>Der Anteil der Kanäle der Gruppe, der entfernt wird, ab 0 (alle behalten).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_table_model.cpp" line="126"/>
+        <source>The channels left after pruning, with the number removed in brackets.</source>
+        <translation>Die nach dem Pruning verbleibenden Kanäle, mit der Anzahl der entfernten in Klammern.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ratio_table_model.cpp" line="134"/>
         <source>Group</source>
         <translation>Gruppe</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_table_model.cpp" line="124"/>
+        <location filename="../ui/ratio_table_model.cpp" line="135"/>
         <source>Channels</source>
         <translation>Kanäle</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_table_model.cpp" line="125"/>
+        <location filename="../ui/ratio_table_model.cpp" line="136"/>
         <source>Ratio</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_table_model.cpp" line="126"/>
+        <location filename="../ui/ratio_table_model.cpp" line="137"/>
         <source>Kept</source>
         <translation>Behalten</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_table_model.cpp" line="127"/>
+        <location filename="../ui/ratio_table_model.cpp" line="138"/>
         <source>Lock</source>
         <translation>Gesperrt</translation>
     </message>
     <message>
-        <location filename="../ui/ratio_table_model.cpp" line="128"/>
+        <location filename="../ui/ratio_table_model.cpp" line="139"/>
         <source>Criterion</source>
         <translation>Kriterium</translation>
     </message>
@@ -2388,17 +2624,17 @@ Eingaben: %3</translation>
         <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="172"/>
+        <location filename="../ui/results_table_model.cpp" line="176"/>
         <source>mAP (VOC07)</source>
         <translation>mAP (VOC07)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="173"/>
+        <location filename="../ui/results_table_model.cpp" line="177"/>
         <source>mAP (area)</source>
         <translation>mAP (Fläche)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="174"/>
+        <location filename="../ui/results_table_model.cpp" line="178"/>
         <source>Params (M)</source>
         <translation>Parameter (Mio.)</translation>
     </message>
@@ -2407,72 +2643,137 @@ Eingaben: %3</translation>
         <translation type="vanished">GMACs</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="175"/>
+        <location filename="../ui/results_table_model.cpp" line="179"/>
         <source>MMACs</source>
         <translation>MMACs</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="176"/>
+        <location filename="../ui/results_table_model.cpp" line="180"/>
         <source>File (MB)</source>
         <translation>Datei (MB)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="177"/>
+        <location filename="../ui/results_table_model.cpp" line="181"/>
         <source>ms/image fp32</source>
         <translation>ms/Bild fp32</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="178"/>
+        <location filename="../ui/results_table_model.cpp" line="182"/>
         <source>ms/image int8</source>
         <translation>ms/Bild int8</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="179"/>
+        <location filename="../ui/results_table_model.cpp" line="183"/>
         <source>Energy (mJ/image)</source>
         <translation>Energie (mJ/Bild)</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="311"/>
+        <location filename="../ui/results_table_model.cpp" line="191"/>
+        <source>Mean average precision as the VOC2007 devkit computes it: each class&apos;s precision interpolated at 11 recall points (0, 0.1, …, 1) and averaged, then the mean over the classes.</source>
+        <translation>Mittlere durchschnittliche Präzision, wie das VOC2007-Devkit sie berechnet: die Präzision jeder Klasse an 11 Recall-Punkten (0, 0,1, …, 1) interpoliert und gemittelt, dann der Mittelwert über die Klassen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="195"/>
+        <source>Mean average precision as the area under each class&apos;s precision–recall curve (VOC2010 and later), averaged over the classes.</source>
+        <translation>Mittlere durchschnittliche Präzision als Fläche unter der Precision-Recall-Kurve jeder Klasse (ab VOC2010), gemittelt über die Klassen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="198"/>
+        <source>Number of weights and biases in the model, in millions.</source>
+        <translation>Anzahl der Gewichte und Biases im Modell, in Millionen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="200"/>
+        <source>Multiply-accumulate operations for one image, in millions: the model&apos;s arithmetic work.</source>
+        <translation>Multiply-Accumulate-Operationen für ein Bild, in Millionen: die Rechenarbeit des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="202"/>
+        <source>Size of the model file on disk, in megabytes.</source>
+        <translation>Größe der Modelldatei auf dem Datenträger, in Megabyte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="204"/>
+        <source>Measured time to run one image with 32-bit float weights, in milliseconds, with the threads given in the Threads column.</source>
+        <translation>Gemessene Zeit, um ein Bild mit 32-Bit-Gleitkomma-Gewichten zu verarbeiten, in Millisekunden, mit den Threads aus der Spalte „Threads“.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="207"/>
+        <source>Measured time to run one image with 8-bit integer weights and activations, in milliseconds, with the threads given in the Threads column.</source>
+        <translation>Gemessene Zeit, um ein Bild mit 8-Bit-Ganzzahl-Gewichten und -Aktivierungen zu verarbeiten, in Millisekunden, mit den Threads aus der Spalte „Threads“.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="210"/>
+        <source>Estimated energy for one image, in millijoules, from its MACs and memory traffic with the energy per operation of a 45 nm chip.</source>
+        <translation>Geschätzte Energie für ein Bild, in Millijoule, aus seinen MACs und Speicherzugriffen mit der Energie pro Operation eines 45-nm-Chips.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="343"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="312"/>
+        <location filename="../ui/results_table_model.cpp" line="344"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="313"/>
+        <location filename="../ui/results_table_model.cpp" line="345"/>
         <source>Precision</source>
         <translation>Zahlenformat</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="315"/>
+        <location filename="../ui/results_table_model.cpp" line="347"/>
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="316"/>
+        <location filename="../ui/results_table_model.cpp" line="348"/>
         <source>AP %1</source>
         <translation>AP %1</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="369"/>
+        <location filename="../ui/results_table_model.cpp" line="401"/>
         <source>made from %1</source>
         <translation>erzeugt aus %1</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="376"/>
+        <location filename="../ui/results_table_model.cpp" line="408"/>
         <source>Time per image at int8; the ratio is to the original&apos;s int8 time, or to its fp32 time when it has none.</source>
         <translation>Zeit pro Bild in int8; das Verhältnis bezieht sich auf die int8-Zeit des Originals oder, wenn es keine hat, auf seine fp32-Zeit.</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="379"/>
+        <location filename="../ui/results_table_model.cpp" line="411"/>
         <source>Estimated from MACs and memory traffic (45 nm energies per operation), at the model&apos;s precision.</source>
         <translation>Geschätzt aus MACs und Speicherverkehr (Energie pro Operation bei 45 nm), in der Zahlendarstellung des Modells.</translation>
     </message>
     <message>
-        <location filename="../ui/results_table_model.cpp" line="402"/>
+        <location filename="../ui/results_table_model.cpp" line="436"/>
+        <source>The original model and each variant made from it.</source>
+        <translation>Das Originalmodell und jede daraus erstellte Variante.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="437"/>
+        <source>How the variant was made: pruned, fine-tuned, quantized or exported.</source>
+        <translation>Wie die Variante entstand: geprunt, nachtrainiert, quantisiert oder exportiert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="438"/>
+        <source>The number format of the weights: 32-bit float (fp32) or 8-bit integer (int8).</source>
+        <translation>Das Zahlenformat der Gewichte: 32-Bit-Gleitkomma (fp32) oder 8-Bit-Ganzzahl (int8).</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="439"/>
+        <source>The number of CPU threads the times per image were measured with.</source>
+        <translation>Die Anzahl der CPU-Threads, mit denen die Zeiten pro Bild gemessen wurden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="441"/>
+        <source>Average precision of the class %1 alone, from the model&apos;s evaluation report.</source>
+        <translation>Durchschnittliche Präzision allein der Klasse %1, aus dem Evaluationsbericht des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../ui/results_table_model.cpp" line="443"/>
         <source>Value (ratio to the original)</source>
         <translation>Wert (Verhältnis zum Original)</translation>
     </message>
@@ -2541,68 +2842,103 @@ Eingaben: %3</translation>
 <context>
     <name>whittle::ui::VariantsPanel</name>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="22"/>
+        <location filename="../ui/variants_panel.cpp" line="23"/>
         <source>mAP</source>
         <translation>mAP</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="23"/>
+        <location filename="../ui/variants_panel.cpp" line="24"/>
+        <source>Mean average precision on the test images: how well the detector finds and places objects, from 0 to 1.</source>
+        <translation>Mittlere durchschnittliche Präzision auf den Testbildern: wie gut der Detektor Objekte findet und verortet, von 0 bis 1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="27"/>
         <source>Params (M)</source>
         <translation>Parameter (Mio.)</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="24"/>
+        <location filename="../ui/variants_panel.cpp" line="28"/>
+        <source>Number of weights and biases in the model, in millions.</source>
+        <translation>Anzahl der Gewichte und Biases im Modell, in Millionen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="29"/>
         <source>GMACs</source>
         <translation>GMACs</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="25"/>
+        <location filename="../ui/variants_panel.cpp" line="30"/>
+        <source>Multiply-accumulate operations for one image, in billions: the model&apos;s arithmetic work.</source>
+        <translation>Multiply-Accumulate-Operationen für ein Bild, in Milliarden: die Rechenarbeit des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="32"/>
         <source>ms/image</source>
         <translation>ms/Bild</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="26"/>
+        <location filename="../ui/variants_panel.cpp" line="33"/>
+        <source>Measured time to run one image at the variant&apos;s own precision, in milliseconds.</source>
+        <translation>Gemessene Zeit, um ein Bild in der eigenen Genauigkeit der Variante zu verarbeiten, in Millisekunden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="35"/>
         <source>File (MB)</source>
         <translation>Datei (MB)</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="51"/>
+        <location filename="../ui/variants_panel.cpp" line="36"/>
+        <source>Size of the model file on disk, in megabytes.</source>
+        <translation>Größe der Modelldatei auf dem Datenträger, in Megabyte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="61"/>
         <source>pruned</source>
         <translation>geprunt</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="52"/>
+        <location filename="../ui/variants_panel.cpp" line="62"/>
         <source>fine-tuned</source>
         <translation>nachtrainiert</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="53"/>
+        <location filename="../ui/variants_panel.cpp" line="63"/>
         <source>quantized</source>
         <translation>quantisiert</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="54"/>
+        <location filename="../ui/variants_panel.cpp" line="64"/>
         <source>exported</source>
         <translation>exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="61"/>
+        <location filename="../ui/variants_panel.cpp" line="71"/>
         <source>Variant</source>
         <translation>Variante</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="61"/>
+        <location filename="../ui/variants_panel.cpp" line="71"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="80"/>
+        <location filename="../ui/variants_panel.cpp" line="74"/>
+        <source>The original model and the variants made from it, each under the one it was made from.</source>
+        <translation>Das Originalmodell und die daraus erstellten Varianten, jede unter der, aus der sie entstand.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="75"/>
+        <source>How the variant was made: pruned, fine-tuned, quantized or exported.</source>
+        <translation>Wie die Variante entstand: geprunt, nachtrainiert, quantisiert oder exportiert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/variants_panel.cpp" line="94"/>
         <source>(original)</source>
         <translation>(Original)</translation>
     </message>
     <message>
-        <location filename="../ui/variants_panel.cpp" line="55"/>
-        <location filename="../ui/variants_panel.cpp" line="82"/>
+        <location filename="../ui/variants_panel.cpp" line="65"/>
+        <location filename="../ui/variants_panel.cpp" line="96"/>
         <source>original</source>
         <translation>Original</translation>
     </message>

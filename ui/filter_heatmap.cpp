@@ -134,11 +134,10 @@ bool FilterHeatmap::event(QEvent* event) {
     const int index = cellAt(help->pos());
     if (index >= 0) {
       QToolTip::showText(help->globalPos(), cellToolTip(index), this, cellRect(index));
-    } else {
-      QToolTip::hideText();
-      event->ignore();
+      return true;
     }
-    return true;
+    if (toolTip().isEmpty()) QToolTip::hideText();
+    return QWidget::event(event);  // between the cells: the widget's own tooltip, if any
   }
   return QWidget::event(event);
 }

@@ -39,6 +39,13 @@ class HeatCellDelegate : public QStyledItemDelegate {
   }
 };
 
+// What the overview shows, in a sentence.
+QString overviewToolTip() {
+  return ImportanceOverview::tr("Each row is a prunable layer and each column a tenth of the layer's largest score; the "
+                                "brighter a cell, the more of the layer's filters score there, so a layer with many "
+                                "filters on the left has many weak ones to spare.");
+}
+
 }  // namespace
 
 ImportanceOverview::ImportanceOverview(QWidget* parent)
@@ -46,6 +53,7 @@ ImportanceOverview::ImportanceOverview(QWidget* parent)
   setObjectName(QStringLiteral("importanceOverview"));
   caption_->setObjectName(QStringLiteral("importanceOverviewCaption"));
   caption_->setWordWrap(true);
+  caption_->setToolTip(overviewToolTip());
   table_->setObjectName(QStringLiteral("importanceOverviewTable"));
   table_->setColumnCount(kColumns);
   QStringList headers;
@@ -134,10 +142,12 @@ void ImportanceOverview::setScores(const ImportanceScores& scores) {
                                       : tr("%1: share of each layer's filters per tenth of its largest score "
                                            "(left = weak filters)")
                                             .arg(title));
+  const QString about = overviewToolTip();
   if (!scores.unscored.isEmpty())
-    caption_->setToolTip(tr("Not scored by %1: %2").arg(title, QStringList(scores.unscored.keys()).join(QStringLiteral(", "))));
+    caption_->setToolTip(about + QLatin1Char('\n') +
+                         tr("Not scored by %1: %2").arg(title, QStringList(scores.unscored.keys()).join(QStringLiteral(", "))));
   else
-    caption_->setToolTip(QString());
+    caption_->setToolTip(about);
 }
 
 void ImportanceOverview::selectGroup(const QString& group) {

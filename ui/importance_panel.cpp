@@ -14,6 +14,33 @@
 
 namespace whittle::ui {
 
+namespace {
+
+// What a criterion scores, in a sentence; "" for one without a description.
+QString criterionToolTip(const QString& criterion) {
+  if (criterion == QLatin1String("l1"))
+    return ImportancePanel::tr("L1 norm: the sum of the absolute values of a filter's weights; a small sum means "
+                               "little effect.");
+  if (criterion == QLatin1String("l2"))
+    return ImportancePanel::tr("L2 norm: the square root of the sum of a filter's squared weights; like L1, but large "
+                               "weights count more.");
+  if (criterion == QLatin1String("bn"))
+    return ImportancePanel::tr("BN \u03b3: the batch norm scale after the convolution; a filter whose output is "
+                               "scaled to nearly zero adds little.");
+  if (criterion == QLatin1String("fpgm"))
+    return ImportancePanel::tr("FPGM: the distance of a filter from the geometric median of its layer's filters; "
+                               "filters near the median are redundant, as the others can stand in for them.");
+  if (criterion == QLatin1String("taylor"))
+    return ImportancePanel::tr("Taylor: |activation \u00d7 gradient| on images, an estimate of how much the loss "
+                               "would change if the filter were removed.");
+  if (criterion == QLatin1String("apoz"))
+    return ImportancePanel::tr("APoZ: the share of zeros in a filter's output after the activation on images; a "
+                               "filter that is mostly zero scores low.");
+  return {};
+}
+
+}  // namespace
+
 ImportancePanel::ImportancePanel(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("importancePanel"));
   groupLabel_ = new QLabel(this);
@@ -26,9 +53,10 @@ ImportancePanel::ImportancePanel(QWidget* parent) : QWidget(parent) {
     if (withNone) box->addItem(tr("(none)"), QString());
     for (const QString& criterion : importanceCriterionNames()) {
       box->addItem(importanceCriterionTitle(criterion), criterion);
-      if (importanceCriterionNeedsData(criterion))
-        box->setItemData(box->count() - 1, tr("Scores filters on images of the open data set"),
-                         Qt::ToolTipRole);
+      QStringList tip{criterionToolTip(criterion)};
+      if (importanceCriterionNeedsData(criterion)) tip << tr("Scores filters on images of the open data set");
+      tip.removeAll(QString());
+      if (!tip.isEmpty()) box->setItemData(box->count() - 1, tip.join(QLatin1Char('\n')), Qt::ToolTipRole);
     }
     return box;
   };
@@ -50,12 +78,18 @@ ImportancePanel::ImportancePanel(QWidget* parent) : QWidget(parent) {
     status = new QLabel(column);
     status->setObjectName(side + QStringLiteral("ImportanceStatus"));
     status->setWordWrap(true);
+    status->setToolTip(tr("How many of the layer's filters the pruning plan removes under this criterion, and the "
+                          "score below which they go."));
     layout->addWidget(status);
     heatmap = new FilterHeatmap(column);
     heatmap->setObjectName(side + QStringLiteral("FilterHeatmap"));
+    heatmap->setToolTip(tr("One cell per filter of the layer, coloured by its score from dark purple (lowest) to "
+                           "yellow (highest); crossed-out cells are the filters the plan removes."));
     layout->addWidget(heatmap, 3);
     histogram = new ImportanceHistogram(column);
     histogram->setObjectName(side + QStringLiteral("ImportanceHistogram"));
+    histogram->setToolTip(tr("How many filters have each score: red bars are the filters the plan removes, and the "
+                             "dashed line is the cut-off below which filters go."));
     layout->addWidget(histogram, 2);
     return column;
   };

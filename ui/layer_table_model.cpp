@@ -109,6 +109,17 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     return isNumeric(section) ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
                               : QVariant(int(Qt::AlignLeft | Qt::AlignVCenter));
   }
+  if (role == Qt::ToolTipRole) {
+    switch (section) {
+      case NameColumn: return tr("The layer's name in the model.");
+      case OpColumn: return tr("The operation the layer performs, such as Conv, Add or Concat.");
+      case ShapeColumn: return tr("The shape of the layer's output: batch, channels, height and width.");
+      case ParamsColumn: return tr("Number of weights and biases the layer holds.");
+      case MacsColumn: return tr("Multiply-accumulate operations the layer performs for one image.");
+      case WeightBytesColumn: return tr("Bytes the layer's weights take as 32-bit floats (4 bytes per parameter).");
+      default: return {};
+    }
+  }
   if (role != Qt::DisplayRole) return {};
   switch (section) {
     case NameColumn: return tr("Name");

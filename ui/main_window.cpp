@@ -42,6 +42,7 @@
 #include "ui/application.h"
 #include "ui/detection_compare.h"
 #include "ui/graph_view.h"
+#include "ui/guided_tour.h"
 #include "ui/importance_overview.h"
 #include "ui/importance_panel.h"
 #include "ui/importance_scores.h"
@@ -305,6 +306,7 @@ void MainWindow::createMenus() {
   createJobsMenu();
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Guided &Tour"), this, &MainWindow::showGuidedTour);
   help->addAction(tr("&About Whittle"), this, &MainWindow::showAbout)
       ->setMenuRole(QAction::AboutRole);
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)
@@ -505,6 +507,18 @@ void MainWindow::chooseModelFile() {
   const QString path = QFileDialog::getOpenFileName(
       this, tr("Open Model"), lastDirectory_, tr("ONNX models (*.onnx);;All files (*)"));
   if (!path.isEmpty()) openModelFile(path);
+}
+
+void MainWindow::showGuidedTour() {
+  if (!tour_) {
+    tour_ = new GuidedTour(this);
+    connect(tour_, &GuidedTour::stepChanged, this,
+            [this](int, const QString& target) { GuidedTour::revealTarget(this, target); });
+  }
+  tour_->setStep(0);  // reveals the first step's part of the window
+  tour_->show();
+  tour_->raise();
+  tour_->activateWindow();
 }
 
 void MainWindow::showAbout() {

@@ -19,6 +19,7 @@
 // data set, Apply), main_window_jobs.cpp (background jobs).
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <functional>
@@ -43,6 +44,7 @@ struct Project;
 namespace whittle::ui {
 
 class GraphView;
+class GuidedTour;
 class ImportanceOverview;
 class ImportancePanel;
 class JobRunner;
@@ -114,6 +116,10 @@ class MainWindow : public QMainWindow {
   // Scores filters with a data-driven criterion (taylor, apoz) on the data
   // set's training images; the heatmaps show it when done.
   int startImportance(const QString& criterion);
+
+  // The guided tour for newcomers (Help menu; whittle opens it with a
+  // project the first time).
+  void showGuidedTour();
 
   // Views, for tests and the benchmark.
   GraphView* graphView() const { return graphView_; }
@@ -215,6 +221,7 @@ class MainWindow : public QMainWindow {
   JobsPanel* jobsPanel_ = nullptr;
   TrainingCurves* trainingCurves_ = nullptr;
   QList<QDockWidget*> docks_;
+  QPointer<GuidedTour> tour_;
   QByteArray defaultLayout_;  // saveState() before the user's layout is restored
   QMenu* recentMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;

@@ -189,6 +189,8 @@ void RatioEditor::buildUi() {
   targetKind_->setObjectName(QStringLiteral("targetKind"));
   targetKind_->addItem(tr("MACs"));
   targetKind_->addItem(tr("Latency"));
+  targetKind_->setToolTip(tr("What the target limits: MACs (arithmetic per image) or latency measured per layer, "
+                             "which small layers do not lose in proportion to their channels"));
   targetSpin_ = new QDoubleSpinBox(this);
   targetSpin_->setObjectName(QStringLiteral("targetSpin"));
   targetSpin_->setRange(0.01, 1.0);
@@ -248,6 +250,9 @@ void RatioEditor::buildUi() {
   totalsLabel_ = new QLabel(this);
   totalsLabel_->setObjectName(QStringLiteral("ratioTotalsLabel"));
   totalsLabel_->setWordWrap(true);
+  totalsLabel_->setToolTip(tr("The original → the plan for params, MACs (multiply-accumulates per image), latency "
+                              "from the measured layer table and the file size at fp32 and int8, with the share kept; "
+                              "latency falls less than MACs, as small layers do not get faster in proportion."));
   totalsLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(totalsLabel_);
   errorLabel_ = new QLabel(this);

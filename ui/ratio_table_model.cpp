@@ -118,6 +118,17 @@ Qt::ItemFlags RatioTableModel::flags(const QModelIndex& index) const {
 }
 
 QVariant RatioTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+    switch (section) {
+      case NameColumn: return tr("A group of coupled channels: layers joined by an add, a concat or a depthwise convolution lose the same channels.");
+      case ChannelsColumn: return tr("The number of channels (filters) the group has in the original model.");
+      case RatioColumn: return tr("The fraction of the group's channels to remove, from 0 (keep all) upwards.");
+      case KeptColumn: return tr("The channels left after pruning, with the number removed in brackets.");
+      case LockColumn: return tr("Locked rows keep their ratio when the global ratio or a target changes.");
+      case CriterionColumn: return tr("The importance criterion that chooses which channels the ratio removes.");
+      default: return {};
+    }
+  }
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
     case NameColumn: return tr("Group");

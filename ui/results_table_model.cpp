@@ -185,6 +185,34 @@ QString measureTitle(Measure measure) {
   return {};
 }
 
+QString measureToolTip(Measure measure) {
+  switch (measure) {
+    case Measure::MapVoc07:
+      return ResultsTableModel::tr("Mean average precision as the VOC2007 devkit computes it: each class's precision "
+                                   "interpolated at 11 recall points (0, 0.1, \u2026, 1) and averaged, then the mean over "
+                                   "the classes.");
+    case Measure::MapArea:
+      return ResultsTableModel::tr("Mean average precision as the area under each class's precision\u2013recall curve "
+                                   "(VOC2010 and later), averaged over the classes.");
+    case Measure::Params:
+      return ResultsTableModel::tr("Number of weights and biases in the model, in millions.");
+    case Measure::Macs:
+      return ResultsTableModel::tr("Multiply-accumulate operations for one image, in millions: the model's arithmetic "
+                                   "work.");
+    case Measure::FileBytes: return ResultsTableModel::tr("Size of the model file on disk, in megabytes.");
+    case Measure::LatencyFp32:
+      return ResultsTableModel::tr("Measured time to run one image with 32-bit float weights, in milliseconds, with "
+                                   "the threads given in the Threads column.");
+    case Measure::LatencyInt8:
+      return ResultsTableModel::tr("Measured time to run one image with 8-bit integer weights and activations, in "
+                                   "milliseconds, with the threads given in the Threads column.");
+    case Measure::Energy:
+      return ResultsTableModel::tr("Estimated energy for one image, in millijoules, from its MACs and memory traffic "
+                                   "with the energy per operation of a 45 nm chip.");
+  }
+  return {};
+}
+
 QString measureKey(Measure measure) {
   switch (measure) {
     case Measure::MapVoc07: return QStringLiteral("map_voc07");
@@ -402,8 +430,19 @@ QVariant ResultsTableModel::data(const QModelIndex& index, int role) const {
 QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal) return QAbstractTableModel::headerData(section, orientation, role);
   if (role == Qt::DisplayRole) return headerText(section);
-  if (role == Qt::ToolTipRole && columnType(section) == ColumnType::Measure)
-    return tr("Value (ratio to the original)");
+  if (role == Qt::ToolTipRole && section >= 0 && section < columns_.size()) {
+    const Column& c = columns_[section];
+    switch (c.type) {
+      case ColumnType::Name: return tr("The original model and each variant made from it.");
+      case ColumnType::Kind: return tr("How the variant was made: pruned, fine-tuned, quantized or exported.");
+      case ColumnType::Precision: return tr("The number format of the weights: 32-bit float (fp32) or 8-bit integer (int8).");
+      case ColumnType::Threads: return tr("The number of CPU threads the times per image were measured with.");
+      case ColumnType::ClassAp:
+        return tr("Average precision of the class %1 alone, from the model's evaluation report.").arg(c.className);
+      case ColumnType::Measure:
+        return measureToolTip(c.measure) + QLatin1Char('\n') + tr("Value (ratio to the original)");
+    }
+  }
   return {};
 }
 

@@ -35,6 +35,7 @@ constexpr int kMeasureCount = 8;
 QVector<Measure> allMeasures();
 bool higherIsBetter(Measure measure);  // mAP: more is better; the costs: less
 QString measureTitle(Measure measure);  // "mAP (VOC07)", "Params (M)", "MMACs", ...
+QString measureToolTip(Measure measure);  // what the measure is, in a sentence
 QString measureKey(Measure measure);    // file-name friendly: "map_voc07", "params", ...
 double measureScale(Measure measure);   // stored value * scale = shown value
 int measureDecimals(Measure measure);

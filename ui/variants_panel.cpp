@@ -17,13 +17,23 @@ struct MetricColumn {
   const char* title;
   double scale;
   int decimals;
+  const char* toolTip;  // what the measure is, in a sentence
 };
 constexpr MetricColumn kColumns[] = {
-    {"map", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "mAP"), 1.0, 4},
-    {"params", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "Params (M)"), 1e-6, 3},
-    {"macs", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "GMACs"), 1e-9, 3},
-    {"latency_ms", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "ms/image"), 1.0, 2},
-    {"file_bytes", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "File (MB)"), 1e-6, 2},
+    {"map", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "mAP"), 1.0, 4,
+     QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel",
+                       "Mean average precision on the test images: how well the detector finds and places objects, "
+                       "from 0 to 1.")},
+    {"params", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "Params (M)"), 1e-6, 3,
+     QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "Number of weights and biases in the model, in millions.")},
+    {"macs", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "GMACs"), 1e-9, 3,
+     QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel",
+                       "Multiply-accumulate operations for one image, in billions: the model's arithmetic work.")},
+    {"latency_ms", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "ms/image"), 1.0, 2,
+     QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel",
+                       "Measured time to run one image at the variant's own precision, in milliseconds.")},
+    {"file_bytes", QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "File (MB)"), 1e-6, 2,
+     QT_TRANSLATE_NOOP("whittle::ui::VariantsPanel", "Size of the model file on disk, in megabytes.")},
 };
 
 void fillMetrics(QTreeWidgetItem* item, const std::map<std::string, double>& metrics) {
@@ -61,6 +71,10 @@ VariantsPanel::VariantsPanel(QWidget* parent) : QTreeWidget(parent) {
   QStringList headers{tr("Variant"), tr("Kind")};
   for (const MetricColumn& metric : kColumns) headers << tr(metric.title);
   setHeaderLabels(headers);
+  headerItem()->setToolTip(0, tr("The original model and the variants made from it, each under the one it was made from."));
+  headerItem()->setToolTip(1, tr("How the variant was made: pruned, fine-tuned, quantized or exported."));
+  int column = 2;
+  for (const MetricColumn& metric : kColumns) headerItem()->setToolTip(column++, tr(metric.toolTip));
   setRootIsDecorated(true);
   setAlternatingRowColors(true);
   header()->setSectionResizeMode(QHeaderView::ResizeToContents);

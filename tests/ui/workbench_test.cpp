@@ -28,6 +28,7 @@
 
 #include "ui/detection_compare.h"
 #include "ui/graph_view.h"
+#include "ui/guided_tour.h"
 #include "ui/importance_panel.h"
 #include "ui/job_runner.h"
 #include "ui/main_window.h"
@@ -235,6 +236,22 @@ TEST_F(WorkbenchTest, ClosingWithAJobRunningCancelsItAndKeepsTheProject) {
   EXPECT_TRUE(window_->close());  // not interactive: cancels without asking, waits
   EXPECT_EQ(window_->jobRunner()->runningCount(), 0);
   EXPECT_EQ(read_file(window_->projectPath().toStdString()), project);
+}
+
+TEST_F(WorkbenchTest, TheGuidedTourRevealsEachPartItTalksAbout) {
+  window_->show();
+  window_->openZoo(QStringLiteral("ssd_mobilenet_v1"));
+  window_->showGuidedTour();
+  auto* tour = window_->findChild<GuidedTour*>(QStringLiteral("guidedTour"));
+  ASSERT_NE(tour, nullptr);
+  EXPECT_TRUE(tour->isVisible());
+  for (int step = 0; step < tour->stepCount(); ++step) {
+    tour->setStep(step);
+    // Every step's part of the window exists and is shown (its tab or dock raised).
+    auto* target = window_->findChild<QWidget*>(tour->stepTarget(step));
+    ASSERT_NE(target, nullptr) << tour->stepTarget(step).toStdString();
+    EXPECT_TRUE(target->isVisible()) << tour->stepTarget(step).toStdString();
+  }
 }
 
 // The README's screenshot: the workbench with SSD-MobileNet, a layer
