@@ -183,8 +183,10 @@ class MainWindow : public QMainWindow {
   bool requireJobInputs(const QString& action);
   void askFineTune();
   bool confirmCloseWithJobs();
-  // Metrics measured on `variant` ("" : the original model), saved.
-  void recordMetrics(const QString& variant, const QHash<QString, double>& metrics);
+  // Metrics (and report files, kind -> file) measured on `variant` ("" : the
+  // original model), saved with the project.
+  void recordMetrics(const QString& variant, const QHash<QString, double>& metrics,
+                     const QHash<QString, QString>& reports = {});
 
   std::unique_ptr<whittle::Graph> graph_;
   std::unique_ptr<whittle::GraphCost> cost_;

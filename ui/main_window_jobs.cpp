@@ -109,14 +109,22 @@ bool MainWindow::requireJobInputs(const QString& action) {
 
 // Metrics measured on the model shown go to its variant (or the project's
 // original model) and the project is saved.
-void MainWindow::recordMetrics(const QString& variant, const QHash<QString, double>& metrics) {
+void MainWindow::recordMetrics(const QString& variant, const QHash<QString, double>& metrics,
+                               const QHash<QString, QString>& reports) {
   if (!project_) return;
   std::map<std::string, double>* target = &project_->metrics;
+  std::map<std::string, std::string>* files = &project_->reports;
   for (ProjectVariant& entry : project_->variants) {
-    if (QString::fromStdString(entry.name) == variant) target = &entry.metrics;
+    if (QString::fromStdString(entry.name) == variant) {
+      target = &entry.metrics;
+      files = &entry.reports;
+    }
   }
   for (auto it = metrics.constBegin(); it != metrics.constEnd(); ++it) {
     if (std::isfinite(it.value())) (*target)[it.key().toStdString()] = it.value();
+  }
+  for (auto it = reports.constBegin(); it != reports.constEnd(); ++it) {
+    (*files)[it.key().toStdString()] = it.value().toStdString();
   }
   saveProject();
   refreshVariants();
@@ -167,15 +175,18 @@ int MainWindow::startFineTune(int epochs, double learningRate) {
 
 int MainWindow::startEvaluate() {
   if (!requireJobInputs(tr("Evaluation"))) return -1;
+  const QString variant = currentVariant_;
   EvaluateJobOptions options;
   options.model.file = modelPath_;
   options.data.root = dataSet_;
+  options.reportFile = projectFilePath(
+      (variant.isEmpty() ? QFileInfo(modelPath_).completeBaseName() : variant) + QStringLiteral(".eval.json"));
   auto result = std::make_shared<EvaluateJobResult>();
-  const QString variant = currentVariant_;
   const int id = jobs_->start(tr("Evaluate %1").arg(variant.isEmpty() ? modelTitle_ : variant),
                               evaluateJob(options, result));
-  jobDone_.insert(id, [this, variant, result] {
-    recordMetrics(variant, {{QStringLiteral("map"), result->map}});
+  const QString reportFile = options.reportFile;
+  jobDone_.insert(id, [this, variant, result, reportFile] {
+    recordMetrics(variant, {{QStringLiteral("map"), result->map}}, {{QStringLiteral("eval"), reportFile}});
   });
   return id;
 }

@@ -9,6 +9,7 @@
 
 #include "data/loader.h"
 #include "data/voc_reader.h"
+#include "eval/eval_report.h"
 #include "eval/evaluate_detector.h"
 #include "eval/voc_ap.h"
 #include "graph/error.h"
@@ -353,6 +354,7 @@ JobWork evaluateJob(const EvaluateJobOptions& options, std::shared_ptr<EvaluateJ
     eo.nms.score_threshold = static_cast<float>(o.scoreThreshold);
     const EvalResult r = evaluate_detector(d, data, metric, eo, progress);
     progress.check_cancelled();
+    if (!o.reportFile.isEmpty()) save_eval_report(eval_report(r), str(o.reportFile));
     set_summary(progress, WorkbenchJobs::tr("mAP %1 (%2) on %3 images, %4 ms/image")
                               .arg(map_text(r.map.map), QString::fromStdString(ap_metric_name(metric)))
                               .arg(r.images)

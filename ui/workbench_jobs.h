@@ -156,6 +156,7 @@ struct EvaluateJobOptions {
   int batch = 8;
   int workers = 2;
   double scoreThreshold = 0.01;
+  QString reportFile;  // the evaluation with its PR curves (eval/eval_report.h) goes here; "": not saved
 };
 
 struct EvaluateJobResult {

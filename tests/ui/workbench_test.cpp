@@ -4,6 +4,7 @@
 // reopen, recent), jobs started and cancelled with the project intact, and
 // the screenshot kept in docs/.
 #include "data/synth.h"
+#include "eval/eval_report.h"
 #include "graph/cost_model.h"
 #include "graph/graph.h"
 #include "io/atomic_file.h"
@@ -214,6 +215,22 @@ TEST_F(WorkbenchTest, AFineTuneThatFinishesAddsAVariantWithItsMetrics) {
   EXPECT_EQ(saved.variants[0].settings.at("epochs"), "1");
   EXPECT_EQ(saved.variants[0].metrics.at("macs"), static_cast<double>(compute_cost(*window_->graph()).macs));
   EXPECT_GT(saved.variants[0].metrics.count("map"), 0u);
+}
+
+TEST_F(WorkbenchTest, AnEvaluationRecordsTheMapAndItsReportForTheDashboard) {
+  openSmallProject();
+  JobRunner* jobs = window_->jobRunner();
+  QSignalSpy finished(jobs, &JobRunner::finished);
+  const int id = window_->startEvaluate();
+  ASSERT_GT(id, 0) << window_->lastError().toStdString();
+  ASSERT_TRUE(finished.wait(120000));
+  ASSERT_EQ(jobs->status(id), JobStatus::Succeeded) << jobs->error(id).toStdString();
+  const Project saved = load_project(window_->projectPath().toStdString());
+  ASSERT_EQ(saved.metrics.count("map"), 1u);  // the original model's
+  ASSERT_EQ(saved.reports.count("eval"), 1u);
+  const EvalReport report = load_eval_report(saved.reports.at("eval"));
+  EXPECT_DOUBLE_EQ(report.map, saved.metrics.at("map"));
+  EXPECT_EQ(report.classes.size(), 20u);
 }
 
 TEST_F(WorkbenchTest, DataCriteriaScoreInAJobAndReachTheHeatmaps) {
