@@ -392,164 +392,164 @@
 <context>
     <name>WorkbenchJobs</name>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="60"/>
+        <location filename="../ui/workbench_jobs.cpp" line="61"/>
         <source>no model given: open or choose a model first</source>
         <translation>kein Modell angegeben: öffnen oder wählen Sie zuerst ein Modell</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="61"/>
+        <location filename="../ui/workbench_jobs.cpp" line="62"/>
         <source>loading %1</source>
         <translation>lade %1</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="68"/>
+        <location filename="../ui/workbench_jobs.cpp" line="69"/>
         <source>the model is not a detector (it has no detection head)</source>
         <translation>das Modell ist kein Detektor (es hat keinen Detektionskopf)</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="72"/>
-        <location filename="../ui/workbench_jobs.cpp" line="85"/>
+        <location filename="../ui/workbench_jobs.cpp" line="73"/>
+        <location filename="../ui/workbench_jobs.cpp" line="86"/>
         <source>no data set given: choose a VOC data set folder</source>
         <translation>kein Datensatz angegeben: wählen Sie einen VOC-Datensatzordner</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="78"/>
-        <location filename="../ui/workbench_jobs.cpp" line="88"/>
+        <location filename="../ui/workbench_jobs.cpp" line="79"/>
+        <location filename="../ui/workbench_jobs.cpp" line="89"/>
         <source>the data set %1 (set %2) has no images</source>
         <translation>der Datensatz %1 (Teilmenge %2) enthält keine Bilder</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="122"/>
+        <location filename="../ui/workbench_jobs.cpp" line="123"/>
         <source>the layer list &apos;%1&apos; has an empty name</source>
         <translation>die Schichtliste „%1“ enthält einen leeren Namen</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="141"/>
+        <location filename="../ui/workbench_jobs.cpp" line="142"/>
         <source>fine-tune: choose the file for the fine-tuned model</source>
         <translation>Fine-Tuning: wählen Sie die Datei für das nachtrainierte Modell</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="142"/>
+        <location filename="../ui/workbench_jobs.cpp" line="143"/>
         <source>fine-tune: epochs must be at least 1</source>
         <translation>Fine-Tuning: mindestens 1 Epoche</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="146"/>
+        <location filename="../ui/workbench_jobs.cpp" line="147"/>
         <source>fine-tune needs an fp32 model; this one is int8 (fine-tune first, then quantize, or use quantization-aware training)</source>
         <translation>Fine-Tuning braucht ein fp32-Modell; dieses ist int8 (zuerst nachtrainieren, dann quantisieren, oder Quantization-Aware Training verwenden)</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="166"/>
-        <location filename="../ui/workbench_jobs.cpp" line="235"/>
-        <location filename="../ui/workbench_jobs.cpp" line="304"/>
-        <location filename="../ui/workbench_jobs.cpp" line="348"/>
+        <location filename="../ui/workbench_jobs.cpp" line="167"/>
+        <location filename="../ui/workbench_jobs.cpp" line="236"/>
+        <location filename="../ui/workbench_jobs.cpp" line="305"/>
+        <location filename="../ui/workbench_jobs.cpp" line="349"/>
         <source>reading %1</source>
         <translation>lese %1</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="172"/>
+        <location filename="../ui/workbench_jobs.cpp" line="173"/>
         <source>%1 training images, %2 validation images; %3 epochs, batch %4, lr %5</source>
         <translation>%1 Trainingsbilder, %2 Validierungsbilder; %3 Epochen, Batch %4, Lernrate %5</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="188"/>
-        <location filename="../ui/workbench_jobs.cpp" line="256"/>
-        <location filename="../ui/workbench_jobs.cpp" line="317"/>
+        <location filename="../ui/workbench_jobs.cpp" line="189"/>
+        <location filename="../ui/workbench_jobs.cpp" line="257"/>
+        <location filename="../ui/workbench_jobs.cpp" line="318"/>
         <source>wrote %1</source>
         <translation>%1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="192"/>
+        <location filename="../ui/workbench_jobs.cpp" line="193"/>
         <source>best val mAP %1 at epoch %2; wrote %3</source>
         <translation>bestes Validierungs-mAP %1 in Epoche %2; %3 geschrieben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="196"/>
+        <location filename="../ui/workbench_jobs.cpp" line="197"/>
         <source>loss %1 after %2 epochs; wrote %3</source>
         <translation>Loss %1 nach %2 Epochen; %3 geschrieben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="221"/>
+        <location filename="../ui/workbench_jobs.cpp" line="222"/>
         <source>sensitivity: the batch must be at least 1</source>
         <translation>Sensitivität: die Batchgröße muss mindestens 1 sein</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="258"/>
+        <location filename="../ui/workbench_jobs.cpp" line="259"/>
         <source>baseline mAP %1; %2 groups scanned on %3 images</source>
         <translation>Ausgangs-mAP %1; %2 Gruppen auf %3 Bildern untersucht</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="276"/>
+        <location filename="../ui/workbench_jobs.cpp" line="277"/>
         <source>quantize: choose the file for the int8 model</source>
         <translation>Quantisieren: wählen Sie die Datei für das int8-Modell</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="277"/>
+        <location filename="../ui/workbench_jobs.cpp" line="278"/>
         <source>quantize: calibrate on at least 1 image</source>
         <translation>Quantisieren: auf mindestens 1 Bild kalibrieren</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="290"/>
+        <location filename="../ui/workbench_jobs.cpp" line="291"/>
         <source>quantize: keeping layers in fp32 automatically needs a validation set</source>
         <translation>Quantisieren: Schichten automatisch in fp32 zu belassen braucht einen Validierungsdatensatz</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="320"/>
+        <location filename="../ui/workbench_jobs.cpp" line="321"/>
         <source>int8 mAP %1 (fp32 %2); wrote %3</source>
         <translation>int8-mAP %1 (fp32 %2); %3 geschrieben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="324"/>
+        <location filename="../ui/workbench_jobs.cpp" line="325"/>
         <source>calibrated on %1 images; wrote %2</source>
         <translation>auf %1 Bildern kalibriert; %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="344"/>
+        <location filename="../ui/workbench_jobs.cpp" line="345"/>
         <source>evaluate: the batch must be at least 1</source>
         <translation>Evaluieren: die Batchgröße muss mindestens 1 sein</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="356"/>
+        <location filename="../ui/workbench_jobs.cpp" line="358"/>
         <source>mAP %1 (%2) on %3 images, %4 ms/image</source>
         <translation>mAP %1 (%2) auf %3 Bildern, %4 ms/Bild</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="380"/>
+        <location filename="../ui/workbench_jobs.cpp" line="382"/>
         <source>benchmark: at least 1 timed run</source>
         <translation>Benchmark: mindestens 1 gemessener Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="381"/>
+        <location filename="../ui/workbench_jobs.cpp" line="383"/>
         <source>benchmark: warm-up runs must be &gt;= 0</source>
         <translation>Benchmark: die Zahl der Aufwärmläufe muss &gt;= 0 sein</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="383"/>
+        <location filename="../ui/workbench_jobs.cpp" line="385"/>
         <source>benchmark: the image size must be at least 1x1</source>
         <translation>Benchmark: die Bildgröße muss mindestens 1x1 sein</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="386"/>
+        <location filename="../ui/workbench_jobs.cpp" line="388"/>
         <source>benchmark: the model must have one input</source>
         <translation>Benchmark: das Modell muss genau einen Eingang haben</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="391"/>
+        <location filename="../ui/workbench_jobs.cpp" line="393"/>
         <source>calibrating an int8 version on the bench image</source>
         <translation>kalibriere eine int8-Version auf dem Benchmark-Bild</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="399"/>
+        <location filename="../ui/workbench_jobs.cpp" line="401"/>
         <source>fp32 %1 ms/image</source>
         <translation>fp32 %1 ms/Bild</translation>
     </message>
     <message>
-        <location filename="../ui/workbench_jobs.cpp" line="401"/>
+        <location filename="../ui/workbench_jobs.cpp" line="403"/>
         <source>, int8 %1 ms/image (%2x)</source>
         <translation>, int8 %1 ms/Bild (%2x)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/workbench_jobs.cpp" line="404"/>
+        <location filename="../ui/workbench_jobs.cpp" line="406"/>
         <source>, %n thread(s)</source>
         <translation>
             <numerusform>, %n Thread</numerusform>
@@ -821,77 +821,77 @@
 <context>
     <name>whittle::ui::GraphView</name>
     <message>
-        <location filename="../ui/graph_view.cpp" line="537"/>
+        <location filename="../ui/graph_collapse.cpp" line="347"/>
         <source>Input</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="549"/>
+        <location filename="../ui/graph_collapse.cpp" line="360"/>
         <source>%1%2 %3</source>
         <translation>%1%2 %3</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="553"/>
+        <location filename="../ui/graph_collapse.cpp" line="364"/>
         <source>%1 … %2</source>
         <translation>%1 … %2</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="561"/>
+        <location filename="../ui/graph_collapse.cpp" line="372"/>
         <source>out %1</source>
         <translation>Ausgabe %1</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="562"/>
+        <location filename="../ui/graph_collapse.cpp" line="373"/>
         <source>%1 params%2%3 MACs</source>
         <translation>%1 Parameter%2%3 MACs</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="570"/>
+        <location filename="../ui/graph_collapse.cpp" line="382"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="570"/>
+        <location filename="../ui/graph_collapse.cpp" line="383"/>
         <source>latency –</source>
         <translation>Latenz –</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="959"/>
+        <location filename="../ui/graph_view.cpp" line="623"/>
         <source>op</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="960"/>
+        <location filename="../ui/graph_view.cpp" line="624"/>
         <source>pruning ratio</source>
         <translation>Pruning-Rate</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="961"/>
+        <location filename="../ui/graph_view.cpp" line="625"/>
         <source>importance</source>
         <translation>Wichtigkeit</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="962"/>
+        <location filename="../ui/graph_view.cpp" line="626"/>
         <source>sensitivity</source>
         <translation>Sensitivität</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="963"/>
+        <location filename="../ui/graph_view.cpp" line="627"/>
         <source>latency share</source>
         <translation>Latenzanteil</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="971"/>
+        <location filename="../ui/graph_view.cpp" line="635"/>
         <source>Colour: %1</source>
         <translation>Farbe: %1</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="973"/>
+        <location filename="../ui/graph_view.cpp" line="637"/>
         <source>  (0 – %1)</source>
         <translation>  (0 – %1)</translation>
     </message>
     <message>
-        <location filename="../ui/graph_view.cpp" line="974"/>
+        <location filename="../ui/graph_view.cpp" line="638"/>
         <source>  (no values)</source>
         <translation>  (keine Werte)</translation>
     </message>
@@ -1753,8 +1753,8 @@ Eingaben: %3</translation>
     </message>
     <message>
         <location filename="../ui/main_window_jobs.cpp" line="94"/>
-        <location filename="../ui/main_window_jobs.cpp" line="245"/>
-        <location filename="../ui/main_window_jobs.cpp" line="264"/>
+        <location filename="../ui/main_window_jobs.cpp" line="256"/>
+        <location filename="../ui/main_window_jobs.cpp" line="275"/>
         <source>Open a model or a project first.</source>
         <translation>Öffnen Sie zuerst ein Modell oder ein Projekt.</translation>
     </message>
@@ -1774,28 +1774,28 @@ Eingaben: %3</translation>
         <translation>%1 benötigt das Modell als gespeicherte Datei.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="130"/>
-        <location filename="../ui/main_window_jobs.cpp" line="132"/>
+        <location filename="../ui/main_window_jobs.cpp" line="138"/>
+        <location filename="../ui/main_window_jobs.cpp" line="140"/>
         <source>Fine-tune</source>
         <translation>Fine-Tuning</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="130"/>
+        <location filename="../ui/main_window_jobs.cpp" line="138"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="132"/>
+        <location filename="../ui/main_window_jobs.cpp" line="140"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="139"/>
+        <location filename="../ui/main_window_jobs.cpp" line="147"/>
         <source>Fine-tuning</source>
         <translation>Fine-Tuning</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_jobs.cpp" line="150"/>
+        <location filename="../ui/main_window_jobs.cpp" line="158"/>
         <source>Fine-tune %1 (%n epoch(s))</source>
         <translation>
             <numerusform>Fine-Tuning von %1 (%n Epoche)</numerusform>
@@ -1803,72 +1803,72 @@ Eingaben: %3</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="169"/>
+        <location filename="../ui/main_window_jobs.cpp" line="177"/>
         <source>Evaluation</source>
         <translation>Evaluation</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="175"/>
+        <location filename="../ui/main_window_jobs.cpp" line="185"/>
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="184"/>
+        <location filename="../ui/main_window_jobs.cpp" line="195"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="192"/>
+        <location filename="../ui/main_window_jobs.cpp" line="203"/>
         <source>Quantize %1</source>
         <translation>%1 quantisieren</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="208"/>
+        <location filename="../ui/main_window_jobs.cpp" line="219"/>
         <source>Sensitivity analysis</source>
         <translation>Sensitivitätsanalyse</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="216"/>
+        <location filename="../ui/main_window_jobs.cpp" line="227"/>
         <source>Sensitivity of %1</source>
         <translation>Sensitivität von %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="245"/>
+        <location filename="../ui/main_window_jobs.cpp" line="256"/>
         <source>Benchmarking needs a model file.</source>
         <translation>Der Benchmark benötigt eine Modelldatei.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="253"/>
+        <location filename="../ui/main_window_jobs.cpp" line="264"/>
         <source>Benchmark %1</source>
         <translation>Benchmark von %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="264"/>
+        <location filename="../ui/main_window_jobs.cpp" line="275"/>
         <source>Measuring latency needs a model.</source>
         <translation>Die Latenzmessung benötigt ein Modell.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="271"/>
+        <location filename="../ui/main_window_jobs.cpp" line="282"/>
         <source>Layer latency of %1</source>
         <translation>Schichtlatenz von %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="292"/>
+        <location filename="../ui/main_window_jobs.cpp" line="303"/>
         <source>Scoring filters with %1</source>
         <translation>Filter werden mit %1 bewertet</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="297"/>
+        <location filename="../ui/main_window_jobs.cpp" line="308"/>
         <source>%1 importance of %2</source>
         <translation>%1-Wichtigkeit von %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window_jobs.cpp" line="317"/>
+        <location filename="../ui/main_window_jobs.cpp" line="328"/>
         <source>Jobs are running</source>
         <translation>Jobs laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window_jobs.cpp" line="318"/>
+        <location filename="../ui/main_window_jobs.cpp" line="329"/>
         <source>%n job(s) still running. Cancel them and quit? Files saved so far are kept.</source>
         <translation>
             <numerusform>%n Job läuft noch. Abbrechen und beenden? Bisher gespeicherte Dateien bleiben erhalten.</numerusform>

@@ -37,6 +37,8 @@
 #include <QStringList>
 #include <vector>
 
+#include "ui/graph_collapse.h"
+
 namespace whittle {
 class Graph;
 struct GraphCost;
@@ -116,61 +118,27 @@ class GraphView : public QGraphicsView {
   void drawForeground(QPainter* painter, const QRectF& rect) override;
 
  private:
-  struct NodeInfo {
-    QString name;
-    QString title;  // "Conv 3×3 s2", "BN", "Add"
-    QString shape;  // "512×38×38"
-    int op = 0;     // whittle::Op as int
-    bool depthwise = false;
-    qint64 params = 0;
-    qint64 macs = 0;
-    std::vector<int> inputs;  // producer node index; -1 - k for graph input k
-    std::vector<int> consumers;
-    bool isOutput = false;
-    QString signature;  // structure, for comparing blocks
-  };
-  struct Unit {
-    std::vector<int> nodes;  // head first, then the folded nodes
-    std::vector<int> preds;  // unit indices; -1 - k for graph input k
-    std::vector<int> succs;  // unit indices
-  };
-  struct Run {
-    std::vector<int> units;  // in order
-    int blocks = 0;
-    bool collapsed = true;
-  };
-  struct Box {
-    std::vector<int> nodes;  // graph nodes drawn by this box (empty: graph input)
-    int unit = -1;
-    int run = -1;            // collapsed run drawn by this box, or -1
-    int input = -1;          // graph input index, or -1
-    GraphNodeItem* item = nullptr;
-  };
-
-  void buildUnits();
-  void findRuns();
   void rebuildScene();
   void recolor();
   void updateHighlight();
   void setSelectedIndex(int node, bool centre);
   bool revealNode(int node);  // expands its run; true if the scene was rebuilt
   int boxAt(const QPoint& viewPos) const;
-  double boxValue(const Box& box) const;
-  QStringList boxLines(const Box& box) const;
-  QColor opColor(const Box& box) const;
+  double boxValue(const GraphBox& box) const;
+  QColor opColor(const GraphBox& box) const;
   QString metricName(ColorBy kind) const;
 
-  std::vector<NodeInfo> nodes_;
+  std::vector<GraphNodeInfo> nodes_;
   QHash<QString, int> indexByName_;
   QStringList inputNames_;
   QStringList inputShapes_;
   std::vector<std::vector<int>> groupsOfNode_;    // group indices per node
   std::vector<std::vector<int>> groupMembers_;    // node indices per group
-  std::vector<Unit> units_;
+  std::vector<GraphUnit> units_;
   std::vector<int> unitOfNode_;
-  std::vector<Run> runs_;
+  std::vector<GraphRun> runs_;
   std::vector<int> runOfUnit_;
-  std::vector<Box> boxes_;
+  std::vector<GraphBox> boxes_;
   std::vector<int> boxOfNode_;
   std::vector<int> boxOfInput_;
 
