@@ -29,6 +29,7 @@
 #include "models/detector.h"
 #include "quant/int8_plan.h"
 #include "quant/int8_runner.h"
+#include "runtime/fold_batch_norm.h"
 #include "runtime/runner.h"
 
 namespace whittle::cli {
@@ -41,6 +42,7 @@ struct ExportOptions {
   bool verify = false;
   double tolerance = -1;  // -1: the format's default (default_tolerance; int8: default_steps)
   bool json = false;
+  bool fold_bn = false;  // fold BatchNorm into the convs before writing
   // --verify on real images (--data): the set's first `images` images.
   std::string data;
   std::string set = "test";
@@ -204,6 +206,11 @@ void run_export(const ExportOptions& o) {
                   "(whittle-cli quantize)");
     graph = from_onnx_bytes(model_bytes, o.model);
   }
+  std::string folded;
+  if (o.fold_bn) {
+    if (int8_model) throw Error("--fold-bn: " + o.model + " is an int8 model (its BatchNorm is folded already)");
+    folded = fold_batch_norm(graph).summary;
+  }
   // --data: the detector and the images, before writing anything.
   std::optional<Detector> detector;
   std::optional<Dataset> images;
@@ -295,10 +302,11 @@ void run_export(const ExportOptions& o) {
       }
       j["verify"] = v;
     }
+    if (o.fold_bn) j["fold_bn"] = folded;
     std::cout << j.dump(2) << '\n';
   } else {
     std::cout << "wrote " << o.out << " (" << format.description << ", " << megabytes(bytes)
-              << ")\n";
+              << (o.fold_bn ? ", " + folded : std::string()) << ")\n";
     if (cmp) {
       std::string shapes;
       for (const auto& in : graph.inputs) shapes += (shapes.empty() ? "" : " ") + format_shape(in.shape);
@@ -372,6 +380,9 @@ void add_export_command(CLI::App& app) {
                   "--data: --verify fails when the detection agreement (matched / max count) is below "
                   "this (default 0: reported only)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--fold-bn", o->fold_bn,
+                "fold each BatchNorm that follows a conv into the conv first (fp32 models; "
+                "e.g. ssd300_vgg16_bn -> ssd300_vgg16's graph)");
   cmd->add_flag("--json", o->json, "machine-readable output");
   cmd->callback([o] { run_export(*o); });
 }

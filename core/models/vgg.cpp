@@ -14,9 +14,10 @@ namespace {
 
 // Configuration D: channels per stage, a 2x2/2 max pool after each stage
 // (pool3 rounding up when `ceil_pool3`, pool5 only when `pool5`). Stores
-// conv4_3's activation in *conv4_3 when given.
+// conv4_3's activation in *conv4_3 when given; a BatchNorm "<conv>.bn"
+// after each conv when `batch_norm`.
 std::string add_vgg16_stages(GraphBuilder& b, const std::string& x, double width, bool pool5,
-                             bool ceil_pool3, std::string* conv4_3) {
+                             bool ceil_pool3, std::string* conv4_3, bool batch_norm) {
   static const std::vector<std::vector<int64_t>> stages = {
       {64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
   std::string y = x;
@@ -28,6 +29,7 @@ std::string add_vgg16_stages(GraphBuilder& b, const std::string& x, double width
       conv.padding = 1;
       conv.bias = true;
       y = b.conv(name, y, vgg_channels(stages[s][i], width), 3, conv);
+      if (batch_norm) y = b.batch_norm(name + ".bn", y);
       y = b.relu(name + ".relu", y);
     }
     if (s == 3 && conv4_3) *conv4_3 = y;
@@ -40,13 +42,14 @@ std::string add_vgg16_stages(GraphBuilder& b, const std::string& x, double width
 }  // namespace
 
 std::string add_vgg16_features(GraphBuilder& b, const std::string& x, double width, bool pool5) {
-  return add_vgg16_stages(b, x, width, pool5, /*ceil_pool3=*/false, nullptr);
+  return add_vgg16_stages(b, x, width, pool5, /*ceil_pool3=*/false, nullptr, false);
 }
 
-Vgg16SsdTrunk add_vgg16_ssd_trunk(GraphBuilder& b, const std::string& x, double width) {
+Vgg16SsdTrunk add_vgg16_ssd_trunk(GraphBuilder& b, const std::string& x, double width,
+                                  bool batch_norm) {
   Vgg16SsdTrunk trunk;
   trunk.conv5_3 = add_vgg16_stages(b, x, width, /*pool5=*/false, /*ceil_pool3=*/true,
-                                   &trunk.conv4_3);
+                                   &trunk.conv4_3, batch_norm);
   return trunk;
 }
 

@@ -38,12 +38,15 @@ std::string add_vgg16_features(GraphBuilder& builder, const std::string& x, doub
 // with the same names as add_vgg16_features, but pool3 rounds up
 // (ceil_mode: 75 -> 38 at 300) and there is no pool5. Returns the two values
 // SSD reads: conv4_3 (stride 8, before pool4) and conv5_3 (stride 16).
+// batch_norm: a BatchNorm "<conv>.bn" between each conv (bias kept) and its
+// ReLU, as torchvision's vgg16_bn: for training from scratch; folding them
+// (fold_batch_norm) gives back the plain trunk's structure and parameters.
 struct Vgg16SsdTrunk {
   std::string conv4_3;  // features.conv4_3.relu
   std::string conv5_3;  // features.conv5_3.relu
 };
 Vgg16SsdTrunk add_vgg16_ssd_trunk(GraphBuilder& builder, const std::string& x,
-                                  double width = 1.0);
+                                  double width = 1.0, bool batch_norm = false);
 
 // Channels of a VGG layer at a width multiplier: max(1, round(c * width)).
 int64_t vgg_channels(int64_t c, double width);

@@ -9,6 +9,7 @@
 #include "graph/shape_inference.h"
 #include "models/ssd/ssd300_vgg16.h"
 #include "models/ssd/ssd_head.h"
+#include "runtime/fold_batch_norm.h"
 #include "runtime/runner.h"
 
 namespace whittle {
@@ -91,6 +92,52 @@ TEST(Ssd300Vgg16, ForwardAt300DecodesToBoxesInRange) {
   for (const ScoredBox& b : dets[0]) {
     EXPECT_TRUE(b.label >= 0 && b.label < 3);
     EXPECT_TRUE(b.x1 >= 0 && b.x2 <= 1 && b.y1 >= 0 && b.y2 <= 1);
+  }
+}
+
+// ssd300_vgg16_bn: BatchNorm after the 13 trunk, 2 fc and 8 extras convs;
+// folded, it is ssd300_vgg16 op for op and shape for shape, with the same
+// outputs as before folding (statistics randomised so the fold is exercised).
+TEST(Ssd300Vgg16, BatchNormVariantFoldsToThePlainNetwork) {
+  Detector d = build_ssd300_vgg16(20, 2345, /*batch_norm=*/true);
+  EXPECT_EQ(d.graph.metadata.at("whittle.zoo"), "ssd300_vgg16_bn");
+  int bn = 0;
+  at::manual_seed(3);
+  for (Node& n : d.graph.nodes) {
+    if (n.op != Op::BatchNorm2d) continue;
+    ++bn;
+    const int64_t c = n.weight("weight").size(0);
+    n.weights["weight"] = at::rand({c}) + 0.5;
+    n.weights["bias"] = at::randn({c}) * 0.1;
+    n.weights["running_mean"] = at::randn({c}) * 0.1;
+    n.weights["running_var"] = at::rand({c}) + 0.5;
+  }
+  EXPECT_EQ(bn, 23);
+  EXPECT_EQ(d.graph.node("features.conv1_1.bn").inputs[0], "features.conv1_1");
+  EXPECT_EQ(d.graph.node("extras.conv11_2.bn").inputs[0], "extras.conv11_2");
+
+  at::manual_seed(1);
+  const at::Tensor x = at::randn({1, 3, 300, 300});
+  RunnerOptions unfolded;
+  unfolded.fold_batch_norm = false;
+  TensorMap before = Runner(d.graph, unfolded).run({{"input", x}});
+
+  Graph folded = d.graph.clone();
+  EXPECT_EQ(fold_batch_norm(folded).summary, "folded 23 BatchNorm");
+  const Graph plain = build_ssd300_vgg16(20).graph;
+  EXPECT_EQ(compute_cost(folded).params, 26285486);
+  EXPECT_EQ(compute_cost(folded).macs, compute_cost(plain).macs);
+  ASSERT_EQ(folded.nodes.size(), plain.nodes.size());
+  const ShapeMap fs = validate(folded), ps = validate(plain);
+  for (size_t i = 0; i < plain.nodes.size(); ++i) {
+    EXPECT_EQ(folded.nodes[i].op, plain.nodes[i].op) << plain.nodes[i].name;
+    EXPECT_EQ(folded.nodes[i].name, plain.nodes[i].name);
+    EXPECT_EQ(fs.at(folded.nodes[i].output), ps.at(plain.nodes[i].output)) << plain.nodes[i].name;
+  }
+  TensorMap after = Runner(folded, unfolded).run({{"input", x}});
+  for (const auto& out : folded.outputs) {
+    const double scale = before.at(out).abs().max().item<double>();
+    EXPECT_LE((before.at(out) - after.at(out)).abs().max().item<double>(), 1e-4 * scale) << out;
   }
 }
 

@@ -12,7 +12,7 @@ namespace {
 TEST(SsdZoo, NamesAndDefaults) {
   std::vector<std::string> names;
   for (const auto& e : detector_zoo_entries()) names.push_back(e.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"ssd300_vgg16", "ssd_mobilenet_v1",
+  EXPECT_EQ(names, (std::vector<std::string>{"ssd300_vgg16", "ssd300_vgg16_bn", "ssd_mobilenet_v1",
                                              "ssdlite_mobilenet_v2"}));
   Detector d = build_detector_zoo("ssdlite_mobilenet_v2", 5, 0.5);
   EXPECT_EQ(d.preprocess.input_size, 320);
@@ -31,7 +31,7 @@ TEST(SsdZoo, ErrorsNameTheModel) {
     build_detector_zoo("yolo9000");
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("known: ssd300_vgg16, ssd_mobilenet_v1, ssdlite_mobilenet_v2"),
+    EXPECT_NE(std::string(e.what()).find("known: ssd300_vgg16, ssd300_vgg16_bn, ssd_mobilenet_v1, ssdlite_mobilenet_v2"),
               std::string::npos)
         << e.what();
   }

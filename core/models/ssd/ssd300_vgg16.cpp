@@ -18,12 +18,20 @@ SsdPriorConfig ssd300_vgg16_prior_config() {
   return c;
 }
 
-Detector build_ssd300_vgg16(int64_t num_classes, uint64_t seed) {
+Detector build_ssd300_vgg16(int64_t num_classes, uint64_t seed, bool batch_norm) {
+  const std::string zoo_name = batch_norm ? "ssd300_vgg16_bn" : "ssd300_vgg16";
   if (num_classes < 1)
-    throw Error("(ssd300_vgg16) num_classes must be >= 1, got " + std::to_string(num_classes));
+    throw Error("(" + zoo_name + ") num_classes must be >= 1, got " + std::to_string(num_classes));
   GraphBuilder b(seed);
+  // conv (+ BatchNorm "<name>.bn" when batch_norm) + ReLU "<relu>".
+  auto conv_relu = [&](const std::string& name, const std::string& relu, const std::string& in,
+                       int64_t out, int64_t kernel, ConvOptions conv = {}) {
+    std::string v = b.conv(name, in, out, kernel, conv);
+    if (batch_norm) v = b.batch_norm(name + ".bn", v);
+    return b.relu(relu, v);
+  };
   std::string x = b.input("input", {1, 3, 300, 300});
-  Vgg16SsdTrunk trunk = add_vgg16_ssd_trunk(b, x, 1.0);
+  Vgg16SsdTrunk trunk = add_vgg16_ssd_trunk(b, x, 1.0, batch_norm);
   std::vector<std::string> sources;
   sources.push_back(b.l2norm("features.conv4_3.l2norm", trunk.conv4_3, 20.0));
 
@@ -32,8 +40,8 @@ Detector build_ssd300_vgg16(int64_t num_classes, uint64_t seed) {
   ConvOptions fc6;
   fc6.padding = 6;
   fc6.dilation = 6;
-  y = b.relu("fc.fc6.relu", b.conv("fc.fc6", y, 1024, 3, fc6));
-  y = b.relu("fc.fc7.relu", b.conv("fc.fc7", y, 1024, 1));
+  y = conv_relu("fc.fc6", "fc.fc6.relu", y, 1024, 3, fc6);
+  y = conv_relu("fc.fc7", "fc.fc7.relu", y, 1024, 1);
   sources.push_back(y);
 
   // (name, 1x1 channels, 3x3 channels, stride, padding) of conv8 .. conv11.
@@ -47,11 +55,11 @@ Detector build_ssd300_vgg16(int64_t num_classes, uint64_t seed) {
                                  {"conv11", 128, 256, 1, 0}};
   for (const Extra& e : extras) {
     const std::string n = std::string("extras.") + e.name;
-    y = b.relu(n + "_1.relu", b.conv(n + "_1", y, e.reduce, 1));
+    y = conv_relu(n + "_1", n + "_1.relu", y, e.reduce, 1);
     ConvOptions conv;
     conv.stride = e.stride;
     conv.padding = e.padding;
-    y = b.relu(n + "_2.relu", b.conv(n + "_2", y, e.out, 3, conv));
+    y = conv_relu(n + "_2", n + "_2.relu", y, e.out, 3, conv);
     sources.push_back(y);
   }
 
@@ -66,11 +74,11 @@ Detector build_ssd300_vgg16(int64_t num_classes, uint64_t seed) {
   pre.input_size = 300;
   pre.mean = {0.48235f, 0.45882f, 0.40784f};
   pre.std = {1.0f / 255.0f, 1.0f / 255.0f, 1.0f / 255.0f};
-  Detector d = finish_ssd_detector(b, std::move(head), pre, "ssd300_vgg16", 1.0);
+  Detector d = finish_ssd_detector(b, std::move(head), pre, zoo_name, 1.0);
   if (d.head->output_names().size() != 12 ||
       static_cast<const SsdHead&>(*d.head).config().priors.feature_sizes !=
           ssd300_vgg16_prior_config().feature_sizes)
-    throw Error("(ssd300_vgg16) feature map sizes differ from 38/19/10/5/3/1");
+    throw Error("(" + zoo_name + ") feature map sizes differ from 38/19/10/5/3/1");
   init_ssd_convs(d.graph, {"fc.", "extras.", "head."}, SsdInit::XavierUniform, seed + 1);
   return d;
 }

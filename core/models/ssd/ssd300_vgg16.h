@@ -39,7 +39,13 @@
 namespace whittle {
 
 // num_classes: object classes, background excluded (VOC: 20).
-Detector build_ssd300_vgg16(int64_t num_classes = 20, uint64_t seed = 2345);
+// batch_norm: "ssd300_vgg16_bn", for training from scratch (no pretrained
+// VGG16 can be had here, and the plain network does not train from scratch
+// in any budget tried): a BatchNorm "<conv>.bn" after every trunk, fc and
+// extras conv (not the heads), biases kept. fold_batch_norm then gives
+// exactly the graph above: same ops, shapes and 26,285,486 parameters.
+Detector build_ssd300_vgg16(int64_t num_classes = 20, uint64_t seed = 2345,
+                            bool batch_norm = false);
 
 // The prior settings above (feature sizes 38, 19, 10, 5, 3, 1).
 SsdPriorConfig ssd300_vgg16_prior_config();

@@ -12,6 +12,11 @@ std::vector<DetectorZooEntry> detector_zoo_entries() {
       {"ssd300_vgg16",
        "SSD300-VGG16 (torchvision ssd300_vgg16): 26.3 M params with 21 columns, 8,732 priors",
        300, true, [](const SsdOptions& o) { return build_ssd300_vgg16(o.num_classes, o.seed); }},
+      {"ssd300_vgg16_bn",
+       "SSD300-VGG16 with BatchNorm after each trunk/fc/extras conv, to train from scratch; "
+       "export --fold-bn gives ssd300_vgg16's exact graph",
+       300, true,
+       [](const SsdOptions& o) { return build_ssd300_vgg16(o.num_classes, o.seed, true); }},
       {"ssd_mobilenet_v1",
        "MobileNetV1-SSD (mb1-ssd): regular 3x3 heads, 6 anchors, 3,000 priors at 300", 300, false,
        [](const SsdOptions& o) { return build_ssd_mobilenet_v1(o); }},
