@@ -34,8 +34,9 @@
 // convs keep their names with fewer channels): the sum over its Conv2d and
 // Linear nodes of the table interpolated bilinearly at their widths (below
 // the smallest measured width the smallest point's time: a conv does not get
-// faster than its fixed cost), plus rest_ms scaled by the activation bytes of
-// the other nodes (BatchNorms the Runner folds excluded) over the original's.
+// faster than its fixed cost), plus the rest: rest_fixed_ms, and the other
+// rest_ms - rest_fixed_ms scaled by the activation bytes of the other nodes
+// (BatchNorms the Runner folds excluded) over the original's.
 //
 // Cache: one JSON file per table, <cache dir>/<key>.json, key = a hash of the
 // graph's structure (node names, ops, attributes, inputs and outputs, weight
@@ -81,6 +82,10 @@ struct LatencyTable {
   std::vector<LatencyEntry> entries;  // graph order
   double graph_ms = 0;     // the whole graph with the Runner (fastest run)
   double rest_ms = 0;      // max(0, graph_ms - sum of full_ms())
+  // The part of rest_ms that does not shrink with the activations (per-op
+  // costs), from a second graph with every prunable group at a quarter of
+  // its channels; 0 in tables written before it was measured.
+  double rest_fixed_ms = 0;
   int64_t rest_bytes = 0;  // fp32 output bytes of the other nodes (what rest_ms scales with)
   double build_seconds = 0;
   // Not stored: "measured" or "cache"; the cache file read or written ("" :

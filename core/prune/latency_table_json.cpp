@@ -19,6 +19,7 @@ std::string latency_table_to_json(const LatencyTable& table) {
   j["coarse_ms"] = table.coarse_ms;
   j["graph_ms"] = table.graph_ms;
   j["rest_ms"] = table.rest_ms;
+  j["rest_fixed_ms"] = table.rest_fixed_ms;
   j["rest_bytes"] = table.rest_bytes;
   j["build_seconds"] = table.build_seconds;
   j["nodes"] = nlohmann::ordered_json::array();
@@ -53,6 +54,7 @@ LatencyTable latency_table_from_json(const std::string& text, const std::string&
     t.coarse_ms = j.at("coarse_ms").get<double>();
     t.graph_ms = j.at("graph_ms").get<double>();
     t.rest_ms = j.at("rest_ms").get<double>();
+    t.rest_fixed_ms = j.value("rest_fixed_ms", 0.0);
     t.rest_bytes = j.at("rest_bytes").get<int64_t>();
     t.build_seconds = j.value("build_seconds", 0.0);
     for (const auto& n : j.at("nodes")) {

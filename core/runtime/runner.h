@@ -24,6 +24,10 @@ struct RunnerOptions {
   bool channels_last = true;    // inference only
   // Values that must stay observable (not folded away) for run(..., extra).
   std::vector<std::string> keep_values;
+  // Inference with channels_last: each conv runs through InferenceConv
+  // (inference_conv.h), its kernel chosen by timing on the first run of each
+  // input shape; false: oneDNN for every conv (no timing).
+  bool tune_convs = true;
 };
 
 class Runner : public GraphExecutor {

@@ -67,30 +67,13 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-// The table's times replaced by `ms(entry, in, out)`, and rest_ms by `rest`.
-LatencyTable synthetic(LatencyTable t, const std::function<double(const LatencyEntry&, int64_t, int64_t)>& ms,
-                       double rest) {
-  for (auto& e : t.entries) {
-    e.ms.clear();
-    if (e.depthwise) {
-      for (int64_t out : e.out_points) e.ms.push_back(ms(e, out, out));
-    } else {
-      for (int64_t in : e.in_points)
-        for (int64_t out : e.out_points) e.ms.push_back(ms(e, in, out));
-    }
-  }
-  t.rest_ms = rest;
-  t.graph_ms = t.full_width_ms();
-  return t;
-}
-
 // Times proportional to each node's MACs at its width (bilinear in (in, out);
 // depthwise: linear in its width), no fixed costs: the estimate's ratio is
 // then the MAC ratio.
 LatencyTable mac_proportional(const LatencyTable& structure, const Graph& graph) {
   std::map<std::string, int64_t> macs;
   for (const auto& n : compute_cost(graph).nodes) macs[n.name] = n.macs;
-  return synthetic(
+  return test::synthetic_latency_table(
       structure,
       [&](const LatencyEntry& e, int64_t in, int64_t out) {
         const double m = 1e-6 * static_cast<double>(macs.at(e.node));
@@ -149,6 +132,8 @@ TEST(LatencyTable, EveryConvAndLinearHasItsGrid) {
   // pool [1, 24, 1, 1], flat [1, 24], fp32.
   EXPECT_EQ(t.rest_bytes, 4 * (16 * 1024 + 16 * 1024 + 24 * 1024 + 24 + 24));
   EXPECT_GE(t.rest_ms, 0);
+  EXPECT_GE(t.rest_fixed_ms, 0);
+  EXPECT_LE(t.rest_fixed_ms, t.rest_ms);
   EXPECT_GT(t.graph_ms, 0);
   EXPECT_DOUBLE_EQ(estimate_latency_ms(t, graph), t.full_width_ms());
 }
@@ -197,6 +182,7 @@ TEST(LatencyTable, JsonAndCacheRoundTrip) {
   EXPECT_EQ(back.coarse_ms, t.coarse_ms);
   EXPECT_EQ(back.graph_ms, t.graph_ms);
   EXPECT_EQ(back.rest_ms, t.rest_ms);
+  EXPECT_EQ(back.rest_fixed_ms, t.rest_fixed_ms);
   EXPECT_EQ(back.rest_bytes, t.rest_bytes);
   ASSERT_EQ(back.entries.size(), t.entries.size());
   for (size_t i = 0; i < t.entries.size(); ++i) {
@@ -296,7 +282,7 @@ TEST(LatencyTable, EstimatesPrunedGraphsByNameAndWidth) {
   const Graph graph = small_graph();
   const ChannelGroups groups = channel_groups(graph);
   // ms = in + out / 100 (exact under bilinear interpolation), rest 10 ms.
-  const LatencyTable t = synthetic(
+  const LatencyTable t = test::synthetic_latency_table(
       measure_latency_table(graph, tiny()),
       [](const LatencyEntry&, int64_t in, int64_t out) { return static_cast<double>(in) + out / 100.0; }, 10.0);
   const double full = (3 + 0.16) + (16 + 0.16) + (16 + 0.24) + (24 + 0.08) + (24 + 0.10) + 10.0;
@@ -315,6 +301,13 @@ TEST(LatencyTable, EstimatesPrunedGraphsByNameAndWidth) {
   const double want = (3 + 0.08) + (8 + 0.08) + (8 + 0.12) + (12 + 0.08) + (12 + 0.10) + 10.0 * rest_fraction;
   EXPECT_NEAR(estimate_latency_ms(t, pruned), want, 1e-12);
   EXPECT_NEAR(estimate_latency_ms(t, graph, groups, {{g1, 8}, {g2, 12}}), want, 1e-12);
+  // A fixed part of the rest (per-op costs) does not shrink with the widths.
+  LatencyTable fixed = t;
+  fixed.rest_fixed_ms = 4.0;
+  const double want_fixed = want - 10.0 * rest_fraction + 4.0 + 6.0 * rest_fraction;
+  EXPECT_DOUBLE_EQ(estimate_latency_ms(fixed, graph), full);
+  EXPECT_NEAR(estimate_latency_ms(fixed, pruned), want_fixed, 1e-12);
+  EXPECT_NEAR(estimate_latency_ms(fixed, graph, groups, {{g1, 8}, {g2, 12}}), want_fixed, 1e-12);
 
   // Errors name the node or the group.
   EXPECT_NE(error_of([&] { estimate_latency_ms(t, small_graph(32)); }).find("c2"), std::string::npos);
@@ -331,7 +324,7 @@ TEST(LatencyPlanner, ReachesTheTargetOnASyntheticTable) {
   const ChannelGroups groups = channel_groups(graph);
   const GroupScores scores = channel_importance(graph, groups, l1());
   // Times = in + out + 0.5 per conv (a fixed cost per layer), rest 3 ms.
-  const LatencyTable t = synthetic(
+  const LatencyTable t = test::synthetic_latency_table(
       measure_latency_table(graph, tiny({0.25, 0.5})),
       [](const LatencyEntry&, int64_t in, int64_t out) { return 0.01 * static_cast<double>(in + out) + 0.5; },
       3.0);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,24 @@ inline LatencyTableOptions quick_latency_options() {
   o.read_cache = false;
   o.write_cache = false;
   return o;
+}
+
+// The table's times replaced by `ms(entry, in, out)`, and rest_ms by `rest`.
+inline LatencyTable synthetic_latency_table(
+    LatencyTable t, const std::function<double(const LatencyEntry&, int64_t, int64_t)>& ms, double rest) {
+  for (auto& e : t.entries) {
+    e.ms.clear();
+    if (e.depthwise) {
+      for (int64_t out : e.out_points) e.ms.push_back(ms(e, out, out));
+    } else {
+      for (int64_t in : e.in_points)
+        for (int64_t out : e.out_points) e.ms.push_back(ms(e, in, out));
+    }
+  }
+  t.rest_ms = rest;
+  t.rest_fixed_ms = 0;  // all of the rest scales with the activations
+  t.graph_ms = t.full_width_ms();
+  return t;
 }
 
 inline std::vector<float> values(const at::Tensor& t) {
