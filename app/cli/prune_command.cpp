@@ -15,6 +15,7 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/latency_table_source.h"
 #include "cli/progress_bar.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
@@ -95,26 +96,6 @@ std::string method_text(const PruneOptions& o) {
   if (o.plan_option->count()) return "plan " + o.plan;
   if (o.latency_target_option->count()) return "target-latency " + number_text(o.target_latency);
   return "target-macs " + number_text(o.target_macs);
-}
-
-// The model's latency table at the current thread count: from the cache, or
-// measured (with a progress bar) and cached.
-LatencyTable read_latency_table(const PruneOptions& o, const Graph& graph, std::ostream& log) {
-  LatencyTableOptions options;
-  options.threads = current_threads();
-  options.cache_dir = o.latency_cache;
-  ProgressBar bar("latency table", log);
-  LatencyTable table = latency_table(graph, options, &bar);
-  bar.clear();
-  if (table.source == "cache") {
-    log << "latency table: " << table.cache_path << " (" << table.threads << " threads)\n";
-  } else {
-    log << "latency table: measured " << table.entries.size() << " conv/linear layers in "
-        << fixed(table.build_seconds, 1) << " s at " << table.threads << " threads"
-        << (table.cache_path.empty() ? " (not cached: " + table.cache_error + ")" : ", cached in " + table.cache_path)
-        << '\n';
-  }
-  return table;
 }
 
 // Median batch-1 latency (ms) of the original and the pruned graph with the
@@ -210,7 +191,7 @@ void run_prune(const PruneOptions& o) {
   }
   // The latency table, for --target-latency and --latency.
   std::optional<LatencyTable> latency;
-  if (o.latency || o.latency_target_option->count()) latency = read_latency_table(o, model.graph, log);
+  if (o.latency || o.latency_target_option->count()) latency = read_latency_table(model.graph, o.latency_cache, log);
   PlannerOptions planner;
   planner.round_to = o.round;
   PruningPlan plan;

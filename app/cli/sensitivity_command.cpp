@@ -8,12 +8,14 @@
 
 #include "cli/detector_source.h"
 #include "cli/format.h"
+#include "cli/latency_table_source.h"
 #include "cli/progress_bar.h"
 #include "data/voc_reader.h"
 #include "graph/cost_model.h"
 #include "graph/error.h"
 #include "prune/channel_groups.h"
 #include "prune/importance.h"
+#include "prune/latency_table.h"
 #include "prune/number_text.h"
 #include "prune/pruning_plan.h"
 #include "prune/sensitivity.h"
@@ -46,6 +48,10 @@ struct SensitivityCommandOptions {
   std::string from;
   double target_macs = 0;
   CLI::Option* target_option = nullptr;
+  double target_latency = 0;
+  CLI::Option* latency_option = nullptr;
+  double speed_ratio = 0;
+  std::string latency_cache;
   std::string save_plan;
   bool json = false;
 };
@@ -86,10 +92,19 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
   if (o.target_option->count() && !(o.target_macs > 0 && o.target_macs <= 1))
     throw Error("sensitivity: --target-macs " + number_text(o.target_macs) +
                 " must be > 0 and <= 1 (a fraction of the model's MACs)");
-  if ((o.target_option->count() > 0) != !o.save_plan.empty())
-    throw Error("sensitivity: --target-macs F and --save-plan FILE.json go together");
-  if (!scan && !o.target_option->count())
-    throw Error("sensitivity: --from SCAN.json plans from a scan: give --target-macs F and --save-plan FILE.json");
+  if (o.latency_option->count() && !(o.target_latency > 0 && o.target_latency <= 1))
+    throw Error("sensitivity: --target-latency " + number_text(o.target_latency) +
+                " must be > 0 and <= 1 (a fraction of the model's estimated latency)");
+  if (!(o.speed_ratio >= 0 && o.speed_ratio <= 1))
+    throw Error("sensitivity: --speed-ratio " + number_text(o.speed_ratio) + " must be >= 0 and <= 1");
+  const bool planning = o.target_option->count() || o.latency_option->count();
+  if (o.speed_ratio > 0 && !planning)
+    throw Error("sensitivity: --speed-ratio goes with a plan: give --target-macs F (or --target-latency L)");
+  if (planning != !o.save_plan.empty())
+    throw Error("sensitivity: --target-macs F / --target-latency L and --save-plan FILE.json go together");
+  if (!scan && !planning)
+    throw Error("sensitivity: --from SCAN.json plans from a scan: give --target-macs F and/or --target-latency L, "
+                "and --save-plan FILE.json");
   if (o.images < 0) throw Error("sensitivity: --images must be >= 0 (0: the whole set)");
   if (o.batch < 1) throw Error("sensitivity: --batch must be >= 1");
   if (o.round < 1) throw Error("sensitivity: --round must be >= 1");
@@ -154,7 +169,7 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
   else
     print_table(result, log);
   if (scan) log << "wrote " << o.out << '\n';
-  if (!o.target_option->count()) return;
+  if (!planning) return;
 
   // The plan picks channels as the scan did: its criterion and rounding.
   ImportanceOptions plan_importance = importance;
@@ -168,14 +183,37 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
       channel_importance(detector.graph, groups, plan_importance, needs_data ? read_scoring_data() : nullptr);
   PlannerOptions planner;
   planner.round_to = result.round_to;
+  SensitivityTargets targets;
+  if (o.target_option->count()) targets.macs = o.target_macs;
+  std::optional<LatencyTable> table;
+  if (o.latency_option->count() || o.speed_ratio > 0) {
+    table = read_latency_table(detector.graph, o.latency_cache, log);
+    if (o.latency_option->count()) targets.latency = o.target_latency;
+    targets.speed = o.speed_ratio;
+    targets.table = &*table;
+  }
   SensitivityPlanReport report;
-  const PruningPlan plan =
-      plan_from_sensitivity(detector.graph, groups, scores, result, o.target_macs, planner, &report);
+  const PruningPlan plan = plan_from_sensitivity(detector.graph, groups, scores, result, targets, planner, &report);
   save_plan(plan, o.save_plan);
-  log << "plan for " << number_text(o.target_macs) << " x the MACs: " << report.ratios.size() << " groups pruned, "
+  std::string target_text;
+  if (o.target_option->count()) target_text = number_text(o.target_macs) + " x the MACs";
+  if (o.latency_option->count())
+    target_text += (target_text.empty() ? "" : ", ") + number_text(o.target_latency) + " x the latency";
+  if (o.speed_ratio > 0)
+    target_text += ", a latency speed-up >= " + number_text(o.speed_ratio) + " x the MAC speed-up";
+  log << "plan for " << target_text << ": " << report.ratios.size() << " groups pruned, "
       << with_commas(plan.removed_channels()) << " channels; MACs " << with_commas(report.original_macs) << " -> "
-      << with_commas(report.pruned_macs) << " (target " << with_commas(report.target_macs) << "); predicted mAP "
-      << fixed(report.predicted_map, 4, "-") << " (loss " << fixed(report.predicted_loss, 4, "-") << ")\n"
+      << with_commas(report.pruned_macs) << " (target " << with_commas(report.target_macs) << ")";
+  if (table) {
+    log << "; latency " << fixed(report.original_ms, 2) << " -> " << fixed(report.pruned_ms, 2) << " ms (";
+    if (report.target_ms >= 0) log << "target " << fixed(report.target_ms, 2) << ", ";
+    log << "the latency table's estimate at " << table->threads << " threads; speed-up "
+        << fixed(report.original_ms / report.pruned_ms, 2) << "x for "
+        << fixed(static_cast<double>(report.original_macs) / static_cast<double>(report.pruned_macs), 2)
+        << "x fewer MACs)";
+  }
+  log << "; predicted mAP " << fixed(report.predicted_map, 4, "-") << " (loss " << fixed(report.predicted_loss, 4, "-")
+      << ")\n"
       << "wrote plan " << o.save_plan << " (apply it with: prune --plan " << o.save_plan << ")\n";
 }
 
@@ -211,6 +249,14 @@ void add_sensitivity_command(CLI::App& app) {
   cmd->add_option("--from", o->from, "plan from this earlier scan instead of scanning");
   o->target_option = cmd->add_option("--target-macs", o->target_macs,
                                      "plan per-group ratios for MACs <= F x the original, least predicted mAP loss");
+  o->latency_option = cmd->add_option(
+      "--target-latency", o->target_latency,
+      "plan for latency <= L x the original's (the measured latency table's estimate); with --target-macs, both");
+  cmd->add_option("--speed-ratio", o->speed_ratio,
+                  "plan so that the latency speed-up is >= S x the MAC speed-up (the latency table's estimate), "
+                  "e.g. 0.8: a plan that is really as much faster as it has fewer MACs");
+  cmd->add_option("--latency-cache", o->latency_cache,
+                  "folder of latency tables (default $WHITTLE_LATENCY_CACHE, else ~/.cache/whittle/latency)");
   cmd->add_option("--save-plan", o->save_plan, "write that plan (JSON, for prune --plan)");
   cmd->add_flag("--json", o->json, "print the scan as JSON on stdout");
   cmd->callback([o] { run_sensitivity(*o); });

@@ -93,6 +93,15 @@ TEST_F(SensitivityCli, PlansATargetFromTheScan) {
   const nlohmann::json j = nlohmann::json::parse(pruned.out);
   EXPECT_LE(j["macs"]["after"].get<double>(), 0.9 * j["macs"]["before"].get<double>());
 
+  // With a speed target: the latency table (measured here, cached in the
+  // test's folder) prices each plan, and the line says the estimate.
+  auto fast = run_cli("sensitivity --model " + model() + " --from " + scan + " --target-macs 0.9 --speed-ratio 0.5" +
+                      " --latency-cache " + path("latency") + " --save-plan " + path("fast.json"));
+  ASSERT_EQ(fast.code, 0) << fast.err;
+  EXPECT_NE(fast.out.find("a latency speed-up >= 0.5 x the MAC speed-up"), std::string::npos) << fast.out;
+  EXPECT_NE(fast.out.find("the latency table's estimate"), std::string::npos) << fast.out;
+  EXPECT_TRUE(fs::exists(path("fast.json")));
+
   auto unreachable = run_cli("sensitivity --model " + model() + " --from " + scan +
                              " --target-macs 0.05 --save-plan " + path("never.json"));
   EXPECT_NE(unreachable.code, 0);
@@ -135,6 +144,11 @@ TEST_F(SensitivityCli, ErrorsNameTheProblem) {
   expect(base + " --out " + path("x.json") + " --groups nope", "unknown group 'nope'");
   expect(base + " --out " + path("x.json") + " --target-macs 0.5", "--save-plan");
   expect("--model " + model() + " --from " + path("x.json"), "--target-macs");
+  expect(base + " --out " + path("x.json") + " --speed-ratio 0.8", "--speed-ratio goes with a plan");
+  expect(base + " --out " + path("x.json") + " --target-macs 0.5 --speed-ratio 1.5 --save-plan " + path("p.json"),
+         "--speed-ratio 1.5 must be");
+  expect(base + " --out " + path("x.json") + " --target-latency 0 --save-plan " + path("p.json"),
+         "--target-latency 0 must be");
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "prune/channel_groups.h"
 #include "prune/sensitivity_planner.h"
 #include "prune/surgery.h"
+#include "prune_test_data.h"
 
 namespace whittle {
 namespace {
@@ -264,6 +265,60 @@ TEST(SensitivityPlanner, MeetsTheTargetAndPrefersInsensitiveGroups) {
   plan_from_sensitivity(graph, groups, scores, sens, 0.45, {}, &report);
   EXPECT_EQ(report.ratios, (std::map<std::string, double>{{"b", 0.5}, {"c", 0.5}}));
   EXPECT_NEAR(report.predicted_loss, 0.11, 1e-12);
+}
+
+// chain()'s time as a synthetic table: conv a (3 -> 16, a tenth of the
+// MACs) takes 10 ms per 16 output channels, the others next to nothing, no
+// rest. Pruning b alone (the cheap choice for MACs) then barely speeds the
+// model up; a latency or speed target has to take a, fragile as it is.
+TEST(SensitivityPlanner, LatencyAndSpeedTargetsTakeTheSlowGroup) {
+  const Graph graph = chain();
+  const ChannelGroups groups = channel_groups(graph);
+  const GroupScores scores = channel_importance(graph, groups, {});
+  const SensitivityResult sens = table(graph, groups, scores,
+                                       {{"a", {0.3, 0.5, 0.7}}, {"b", {0.0, 0.01, 0.4}}, {"c", {0.05, 0.1, 0.3}}});
+  const LatencyTable t = test::synthetic_latency_table(
+      measure_latency_table(graph, test::quick_latency_options()),
+      [](const LatencyEntry& e, int64_t in, int64_t out) {
+        return e.node == "a" ? 10.0 * static_cast<double>(out) / 16.0 : 1e-3 * static_cast<double>(in * out) / 256.0;
+      },
+      0.0);
+  auto a_ratio = [](const SensitivityPlanReport& r) { return r.ratios.count("a") ? r.ratios.at("a") : 0.0; };
+
+  SensitivityTargets macs_only;
+  macs_only.macs = 0.8;
+  SensitivityPlanReport plain;
+  plan_from_sensitivity(graph, groups, scores, sens, macs_only, {}, &plain);
+  EXPECT_EQ(a_ratio(plain), 0.0);
+  EXPECT_EQ(plain.original_ms, -1);  // no table, no estimate
+
+  SensitivityTargets speed = macs_only;
+  speed.speed = 0.8;
+  speed.table = &t;
+  SensitivityPlanReport fast;
+  const PruningPlan plan = plan_from_sensitivity(graph, groups, scores, sens, speed, {}, &fast);
+  EXPECT_GT(a_ratio(fast), 0.0);
+  EXPECT_GT(fast.predicted_loss, plain.predicted_loss);
+  EXPECT_LE(fast.pruned_macs, fast.target_macs);
+  const Graph pruned = apply_pruning(graph, groups, plan);
+  EXPECT_NEAR(fast.pruned_ms, estimate_latency_ms(t, pruned), 1e-9);
+  EXPECT_NEAR(fast.original_ms, estimate_latency_ms(t, graph), 1e-9);
+  EXPECT_GE(fast.original_ms / fast.pruned_ms,
+            0.8 * static_cast<double>(fast.original_macs) / static_cast<double>(fast.pruned_macs) - 1e-9);
+
+  SensitivityTargets latency;
+  latency.latency = 0.6;
+  latency.table = &t;
+  SensitivityPlanReport quick;
+  plan_from_sensitivity(graph, groups, scores, sens, latency, {}, &quick);
+  EXPECT_GE(a_ratio(quick), 0.4);
+  EXPECT_LE(quick.pruned_ms, quick.target_ms);
+  EXPECT_NEAR(quick.target_ms, 0.6 * quick.original_ms, 1e-9);
+
+  SensitivityTargets no_table;
+  no_table.speed = 0.8;
+  EXPECT_NE(error_of([&] { plan_from_sensitivity(graph, groups, scores, sens, no_table); }).find("latency table"),
+            std::string::npos);
 }
 
 TEST(SensitivityPlanner, NoisyCurvesAreMadeMonotone) {
