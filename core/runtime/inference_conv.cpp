@@ -65,6 +65,21 @@ void activate(at::Tensor& y, ConvActivation a) {
   if (a == ConvActivation::ReLU6) y.clamp_(0.0, 6.0);
 }
 
+// The kernels chosen so far in this process, shared by every InferenceConv:
+// a conv of the same shape on an input of the same shape at the same thread
+// count always runs the same kernel, so two runners of one model (a model
+// and its reloaded copy, a model and its pruned-by-nothing twin) give
+// bit-identical outputs. Across processes the choice may differ (timing),
+// and with it the last bits of the outputs.
+std::mutex& choices_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<std::vector<int64_t>, ConvKernel>& choices() {
+  static std::map<std::vector<int64_t>, ConvKernel> c;
+  return c;
+}
+
 }  // namespace
 
 const char* conv_kernel_name(ConvKernel kernel) {
@@ -84,8 +99,16 @@ struct InferenceConv::Impl {
   std::vector<int64_t> stride, padding, dilation;
   int64_t groups = 1, in = 0, out = 0, kh = 1, kw = 1;
   InferenceConvOptions options;
-  mutable std::mutex mutex;
-  std::map<std::vector<int64_t>, ConvKernel> chosen;  // input sizes + threads -> kernel
+  mutable std::mutex mutex;  // guards the lazily made weights
+
+  // The conv and its input, as the process-wide choice is keyed.
+  std::vector<int64_t> key(const at::Tensor& x) const {
+    std::vector<int64_t> k = {in, out, kh, kw, groups, bias.defined() ? 1 : 0};
+    for (const auto* v : {&stride, &padding, &dilation}) k.insert(k.end(), v->begin(), v->end());
+    k.insert(k.end(), x.sizes().begin(), x.sizes().end());
+    k.push_back(at::get_num_threads());
+    return k;
+  }
 
   bool applies(ConvKernel k) const {
     if (k == ConvKernel::Gemm) return groups == 1;  // and small enough (gemm_fits)
@@ -263,11 +286,10 @@ std::vector<ConvKernel> InferenceConv::candidates() const {
 }
 
 ConvKernel InferenceConv::chosen(const at::Tensor& input) const {
-  std::vector<int64_t> key(input.sizes().begin(), input.sizes().end());
-  key.push_back(at::get_num_threads());
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  auto it = impl_->chosen.find(key);
-  return it == impl_->chosen.end() ? ConvKernel::OneDnn : it->second;
+  const std::vector<int64_t> key = impl_->key(input);
+  std::lock_guard<std::mutex> lock(choices_mutex());
+  auto it = choices().find(key);
+  return it == choices().end() ? ConvKernel::OneDnn : it->second;
 }
 
 at::Tensor InferenceConv::run_with(ConvKernel kernel, const at::Tensor& input, ConvActivation activation) const {
@@ -295,14 +317,20 @@ at::Tensor InferenceConv::run(const at::Tensor& input, ConvActivation activation
     }
     return m.run_kernel(k, input, activation);
   }
-  std::vector<int64_t> key(input.sizes().begin(), input.sizes().end());
-  key.push_back(at::get_num_threads());
+  const std::vector<int64_t> key = m.key(input);
   ConvKernel k;
   {
-    std::lock_guard<std::mutex> lock(m.mutex);
-    auto it = m.chosen.find(key);
-    if (it == m.chosen.end()) it = m.chosen.emplace(key, m.tune(input)).first;
+    std::lock_guard<std::mutex> lock(choices_mutex());
+    auto it = choices().find(key);
+    if (it == choices().end()) {
+      std::lock_guard<std::mutex> weights(m.mutex);
+      it = choices().emplace(key, m.tune(input)).first;
+    }
     k = it->second;
+    if (k != ConvKernel::OneDnn) {
+      std::lock_guard<std::mutex> weights(m.mutex);
+      m.prepare(k);  // chosen by another conv of this shape
+    }
   }
   return m.run_kernel(k, input, activation);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // One fp32 inference convolution with its weights prepared once, run by the
 // fastest of up to three kernels, chosen by timing them on the first input of
-// each shape:
+// each shape (in the process):
 //   OneDnn     inference_conv2d (node_ops.h): oneDNN on channels-last input
 //   Gemm       groups = 1, at most 2^21 MACs: the channels-last input as a
 //              matrix (1x1, stride 1, no padding) or its im2col, times the
@@ -12,6 +12,10 @@
 // 8 -> 8-channel 1x1 conv on a 6x6 map: oneDNN 16-19 us, Gemm 3.7 us); big
 // convs stay on oneDNN. The Runner and the latency table (prune/) both run
 // convs through this, so the table measures what the Runner runs.
+//
+// The choice is the process's: every InferenceConv of the same shape on an
+// input of the same shape at the same thread count runs the kernel the first
+// one chose (two runners of one model give bit-identical outputs).
 //
 // Input: 4-D float, channels-last ([N, C, H, W] with NHWC strides) for the
 // Gemm and Depthwise kernels; any other input goes to OneDnn's function.

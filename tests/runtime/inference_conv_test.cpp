@@ -76,6 +76,21 @@ TEST_P(InferenceConvKernels, EveryKernelEqualsConv2d) {
 INSTANTIATE_TEST_SUITE_P(Convs, InferenceConvKernels, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
+// The choice is the process's: a second conv of the same shape (a reloaded
+// model's) runs the same kernel, to the bit.
+TEST(InferenceConv, ConvsOfOneShapeShareTheChoice) {
+  at::manual_seed(5);
+  at::NoGradGuard no_grad;
+  const at::Tensor w = at::randn({24, 24, 1, 1}), b = at::randn({24});
+  const at::Tensor x = at::randn({1, 24, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast);
+  for (int i = 0; i < 5; ++i) {
+    InferenceConv first(w, b, {1, 1}, {0, 0}, {1, 1}, 1), second(w.clone(), b.clone(), {1, 1}, {0, 0}, {1, 1}, 1);
+    const at::Tensor y1 = first.run(x), y2 = second.run(x);
+    EXPECT_EQ(first.chosen(x), second.chosen(x));
+    EXPECT_TRUE(at::equal(y1, y2));
+  }
+}
+
 TEST(InferenceConv, ForcedKernelAndInputsTheDirectKernelsDoNotTake) {
   at::manual_seed(3);
   at::NoGradGuard no_grad;
