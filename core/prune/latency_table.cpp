@@ -293,6 +293,34 @@ std::string latency_cache_path(const Graph& graph, const LatencyTableOptions& op
   return (fs::path(dir) / (latency_cache_key(graph, options, cpu_model_name()) + ".json")).string();
 }
 
+struct GraphParts {
+  double convs_ms = 0;
+  int64_t rest_bytes = 0;
+};
+
+// The table's convs at `graph`'s widths, and the activation bytes of its
+// other nodes (what the rest scales with).
+GraphParts graph_parts(const LatencyTable& table, const Graph& graph) {
+  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
+  const Folding folding = runner_folding(graph);
+  GraphParts parts;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& n = graph.nodes[i];
+    if (is_timed(n.op)) {
+      const LatencyEntry& e = table_entry(table, n);
+      const auto [in, out] = widths(n);
+      if (in > e.in_channels || out > e.out_channels)
+        throw Error(n.label() + " has " + std::to_string(in) + " -> " + std::to_string(out) +
+                    " channels, wider than the latency table's " + std::to_string(e.in_channels) + " -> " +
+                    std::to_string(e.out_channels));
+      parts.convs_ms += interpolate_ms(e, in, out);
+    } else if (is_rest(graph, folding, i)) {
+      parts.rest_bytes += 4 * numel(shapes.at(n.output));
+    }
+  }
+  return parts;
+}
+
 // The rest's fixed part (rest_fixed_ms): the graph once more with every
 // prunable group narrowed to a quarter (kNarrowRatio removed), timed the
 // same way; its rest (time minus the table's convs at its widths) against
@@ -311,23 +339,13 @@ void split_rest(LatencyTable& table, const Graph& graph, const ChannelGroups& gr
   ImportanceOptions l1;
   l1.criterion = Criterion::L1;
   const Graph narrow = apply_pruning(graph, groups, plan_uniform(groups, channel_importance(graph, groups, l1), kNarrowRatio));
-  const ShapeMap shapes = infer_shapes(narrow, batch1_inputs(narrow));
-  const Folding folding = runner_folding(narrow);
-  double convs = 0;
-  int64_t bytes = 0;
-  for (size_t i = 0; i < narrow.nodes.size(); ++i) {
-    const Node& n = narrow.nodes[i];
-    if (is_timed(n.op)) {
-      const auto [in, out] = widths(n);
-      convs += interpolate_ms(table_entry(table, n), in, out);
-    } else if (is_rest(narrow, folding, i)) {
-      bytes += 4 * numel(shapes.at(n.output));
-    }
-  }
+  const GraphParts parts = graph_parts(table, narrow);
+  const double convs = parts.convs_ms;
+  const int64_t bytes = parts.rest_bytes;
   if (bytes >= table.rest_bytes) return;
   Runner runner(narrow);
   TensorMap inputs;
-  for (const auto& in : narrow.inputs) inputs[in.name] = at::randn(shapes.at(in.name));
+  for (const auto& [name, shape] : batch1_inputs(narrow)) inputs[name] = at::randn(shape);
   double graph_ms = std::numeric_limits<double>::infinity();
   for (int pass = 0; pass < 2; ++pass) {
     runner.run(inputs);
@@ -524,25 +542,8 @@ double interpolate_ms(const LatencyEntry& entry, int64_t in, int64_t out) {
 }
 
 double estimate_latency_ms(const LatencyTable& table, const Graph& graph) {
-  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
-  const Folding folding = runner_folding(graph);
-  double convs = 0;
-  int64_t rest = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& n = graph.nodes[i];
-    if (is_timed(n.op)) {
-      const LatencyEntry& e = table_entry(table, n);
-      const auto [in, out] = widths(n);
-      if (in > e.in_channels || out > e.out_channels)
-        throw Error(n.label() + " has " + std::to_string(in) + " -> " + std::to_string(out) +
-                    " channels, wider than the latency table's " + std::to_string(e.in_channels) + " -> " +
-                    std::to_string(e.out_channels));
-      convs += interpolate_ms(e, in, out);
-    } else if (is_rest(graph, folding, i)) {
-      rest += 4 * numel(shapes.at(n.output));
-    }
-  }
-  return convs + scaled_rest(table, rest);
+  const GraphParts parts = graph_parts(table, graph);
+  return parts.convs_ms + scaled_rest(table, parts.rest_bytes);
 }
 
 // ------------------------------------------------------------ model ----
