@@ -120,6 +120,27 @@ TEST(Runner, ReturnsRequestedIntermediates) {
   EXPECT_LT(out["stem.bn"].min().item<double>(), 0.0);
 }
 
+// The Runner computes a conv's only ReLU/ReLU6 inside the conv, unless a run
+// asks for the conv's own output: then that run gives the value before the
+// activation, and the activation's output is the same either way.
+TEST(Runner, FusedActivationsAndRequestsForTheConvOutput) {
+  Graph g = every_op_graph();
+  randomize_batch_norm(g, 11);
+  at::Tensor x = at::randn({1, 3, 20, 20});
+  Runner runner(g);  // stem.bn is the folded conv's output, read only by stem.act
+  TensorMap fused = runner.run({{"input", x}}, {"stem.act", "dw.act"});
+  TensorMap asked = runner.run({{"input", x}}, {"stem.bn", "stem.act"});
+  EXPECT_LT(asked.at("stem.bn").min().item<double>(), 0.0);
+  EXPECT_TRUE(at::equal(asked.at("stem.act"), at::relu(asked.at("stem.bn"))));
+  EXPECT_LT((fused.at("stem.act") - asked.at("stem.act")).abs().max().item<double>(), 1e-5);
+  EXPECT_GE(fused.at("stem.act").min().item<double>(), 0.0);
+  EXPECT_GE(fused.at("dw.act").min().item<double>(), 0.0);  // ReLU6
+  EXPECT_LE(fused.at("dw.act").max().item<double>(), 6.0);
+  Runner plain(g, {RunMode::Inference, false, false});
+  const TensorMap ref = plain.run({{"input", x}}, {"dw.act"});
+  EXPECT_LT((fused.at("dw.act") - ref.at("dw.act")).abs().max().item<double>(), 1e-4);
+}
+
 TEST(Runner, FoldedValueRequestNamesTheFix) {
   Runner runner(every_op_graph());
   try {
