@@ -22,6 +22,7 @@
 #include "io/fnv1a.h"
 #include "jobs/progress.h"
 #include "prune/importance.h"
+#include "prune/latency_graph.h"
 #include "prune/number_text.h"
 #include "prune/planners.h"
 #include "prune/surgery.h"
@@ -31,6 +32,7 @@
 
 namespace whittle {
 namespace fs = std::filesystem;
+using namespace latency_graph;
 
 namespace {
 
@@ -51,77 +53,6 @@ std::vector<double> grid(const std::vector<double>& fractions) {
   std::sort(g.begin(), g.end());
   g.erase(std::unique(g.begin(), g.end()), g.end());
   return g;
-}
-
-// The graph's inputs at batch 1.
-ShapeMap batch1_inputs(const Graph& graph) {
-  ShapeMap m;
-  for (const auto& in : graph.inputs) {
-    Shape s = in.shape;
-    if (!s.empty()) s[0] = 1;
-    m[in.name] = s;
-  }
-  return m;
-}
-
-// What the Runner's fold_batch_norm does to the graph, by node index:
-// BatchNorms folded into the conv before them, and convs that gain a bias.
-struct Folding {
-  std::vector<bool> folded_bn;
-  std::vector<bool> conv_bias;
-};
-Folding runner_folding(const Graph& graph) {
-  Folding f;
-  f.folded_bn.assign(graph.nodes.size(), false);
-  f.conv_bias.assign(graph.nodes.size(), false);
-  int last = -1;  // the last node that stays, and its output after folding
-  std::string last_output;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& n = graph.nodes[i];
-    if (n.op == Op::Conv2d) f.conv_bias[i] = n.has_weight("bias");
-    if (n.op == Op::BatchNorm2d && last >= 0) {
-      const std::string& v = n.inputs[0];
-      if (graph.nodes[last].op == Op::Conv2d && last_output == v && !graph.is_output(v) &&
-          graph.consumers(v).size() == 1) {
-        f.folded_bn[i] = true;
-        f.conv_bias[last] = true;
-        last_output = n.output;
-        continue;
-      }
-    }
-    last = static_cast<int>(i);
-    last_output = n.output;
-  }
-  return f;
-}
-
-bool is_timed(Op op) { return op == Op::Conv2d || op == Op::Linear; }
-
-bool is_depthwise(const Node& n) {
-  const int64_t groups = n.attrs.get_int("groups", 1);
-  const at::Tensor& w = n.weight("weight");
-  return n.op == Op::Conv2d && groups > 1 && w.size(1) == 1 && w.size(0) == groups;
-}
-
-// The table's entry for a Conv2d/Linear node of its graph (or a pruned
-// version of it); throws naming the node when the table has none.
-const LatencyEntry& table_entry(const LatencyTable& table, const Node& n) {
-  const LatencyEntry* e = table.find(n.name);
-  if (!e) throw Error(n.label() + " is not in the latency table (a table of another graph?)");
-  return *e;
-}
-
-// (in, out) of a Conv2d or Linear node at its current width.
-std::pair<int64_t, int64_t> widths(const Node& n) {
-  const at::Tensor& w = n.weight("weight");
-  if (n.op == Op::Linear) return {w.size(1), w.size(0)};
-  return {w.size(1) * n.attrs.get_int("groups", 1), w.size(0)};
-}
-
-// Bytes the "rest" of the graph scales with: a node's fp32 output, for every
-// node that is neither Conv2d/Linear nor a BatchNorm the Runner folds.
-bool is_rest(const Graph& graph, const Folding& folding, size_t i) {
-  return !is_timed(graph.nodes[i].op) && !folding.folded_bn[i];
 }
 
 std::vector<int64_t> axis_points(int64_t channels, const std::vector<double>& fractions, bool varies) {
@@ -188,26 +119,6 @@ std::vector<size_t> implausible_points(const LatencyEntry& e) {
       if (bad) out.push_back(r * cols + c);
     }
   return out;
-}
-
-// The position of x on an axis: between points[lo] and points[hi] at t.
-struct Bracket {
-  size_t lo = 0, hi = 0;
-  double t = 0;
-};
-Bracket bracket(const std::vector<int64_t>& points, int64_t x) {
-  const size_t n = points.size();
-  if (n <= 1 || x <= points.front()) return {0, 0, 0};
-  if (x >= points.back()) return {n - 1, n - 1, 0};
-  const size_t hi = static_cast<size_t>(std::upper_bound(points.begin(), points.end(), x) - points.begin());
-  const size_t lo = hi - 1;
-  return {lo, hi, static_cast<double>(x - points[lo]) / static_cast<double>(points[hi] - points[lo])};
-}
-
-double scaled_rest(const LatencyTable& table, int64_t bytes) {
-  if (table.rest_bytes <= 0) return table.rest_ms;
-  const double fixed = std::clamp(table.rest_fixed_ms, 0.0, table.rest_ms);
-  return fixed + (table.rest_ms - fixed) * static_cast<double>(bytes) / static_cast<double>(table.rest_bytes);
 }
 
 class ThreadScope {
@@ -291,34 +202,6 @@ std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& opt
 std::string latency_cache_path(const Graph& graph, const LatencyTableOptions& options) {
   const std::string dir = options.cache_dir.empty() ? default_latency_cache_dir() : options.cache_dir;
   return (fs::path(dir) / (latency_cache_key(graph, options, cpu_model_name()) + ".json")).string();
-}
-
-struct GraphParts {
-  double convs_ms = 0;
-  int64_t rest_bytes = 0;
-};
-
-// The table's convs at `graph`'s widths, and the activation bytes of its
-// other nodes (what the rest scales with).
-GraphParts graph_parts(const LatencyTable& table, const Graph& graph) {
-  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
-  const Folding folding = runner_folding(graph);
-  GraphParts parts;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& n = graph.nodes[i];
-    if (is_timed(n.op)) {
-      const LatencyEntry& e = table_entry(table, n);
-      const auto [in, out] = widths(n);
-      if (in > e.in_channels || out > e.out_channels)
-        throw Error(n.label() + " has " + std::to_string(in) + " -> " + std::to_string(out) +
-                    " channels, wider than the latency table's " + std::to_string(e.in_channels) + " -> " +
-                    std::to_string(e.out_channels));
-      parts.convs_ms += interpolate_ms(e, in, out);
-    } else if (is_rest(graph, folding, i)) {
-      parts.rest_bytes += 4 * numel(shapes.at(n.output));
-    }
-  }
-  return parts;
 }
 
 // The rest's fixed part (rest_fixed_ms): the graph once more with every
@@ -491,8 +374,7 @@ LatencyTable measure_latency_table(const Graph& graph, const LatencyTableOptions
   double convs = 0;
   for (const auto& e : table.entries) convs += e.full_ms();
   table.rest_ms = std::max(0.0, table.graph_ms - convs);
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (is_rest(graph, folding, i)) table.rest_bytes += 4 * numel(shapes.at(graph.nodes[i].output));
+  table.rest_bytes = graph_parts(table, graph).rest_bytes;
   split_rest(table, graph, groups, options);
   table.build_seconds = ms_since(start) / 1000.0;
   table.source = "measured";
@@ -526,129 +408,6 @@ LatencyTable latency_table(const Graph& graph, const LatencyTableOptions& option
     }
   }
   return t;
-}
-
-double interpolate_ms(const LatencyEntry& entry, int64_t in, int64_t out) {
-  const Bracket o = bracket(entry.out_points, out);
-  const auto& ms = entry.ms;
-  if (entry.depthwise) return ms[o.lo] + o.t * (ms[o.hi] - ms[o.lo]);
-  const Bracket i = bracket(entry.in_points, in);
-  const size_t cols = entry.out_points.size();
-  auto at_row = [&](size_t row) {
-    return ms[row * cols + o.lo] + o.t * (ms[row * cols + o.hi] - ms[row * cols + o.lo]);
-  };
-  const double lo = at_row(i.lo), hi = at_row(i.hi);
-  return lo + i.t * (hi - lo);
-}
-
-double estimate_latency_ms(const LatencyTable& table, const Graph& graph) {
-  const GraphParts parts = graph_parts(table, graph);
-  return parts.convs_ms + scaled_rest(table, parts.rest_bytes);
-}
-
-// ------------------------------------------------------------ model ----
-
-LatencyModel::LatencyModel(const LatencyTable& table, const Graph& graph, const ChannelGroups& groups)
-    : table_(&table), group_convs_(groups.groups.size()), group_rests_(groups.groups.size()) {
-  const ShapeMap shapes = infer_shapes(graph, batch1_inputs(graph));
-  const Folding folding = runner_folding(graph);
-  std::map<std::string, size_t> conv_index, rest_index;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& n = graph.nodes[i];
-    if (is_timed(n.op)) {
-      const LatencyEntry& e = table_entry(table, n);
-      if (widths(n) != std::make_pair(e.in_channels, e.out_channels))
-        throw Error(n.label() + " does not have the latency table's widths (" +
-                    std::to_string(e.in_channels) + " -> " + std::to_string(e.out_channels) + ")");
-      conv_index[n.name] = convs_.size();
-      convs_.push_back({&e, {}, {}});
-    } else if (is_rest(graph, folding, i)) {
-      const Shape& out = shapes.at(n.output);
-      RestTerm r;
-      r.bytes = 4 * numel(out);
-      r.slots = n.op == Op::Flatten ? shapes.at(n.inputs[0]).at(1) : (out.size() >= 2 ? out[1] : 1);
-      rest_index[n.name] = rests_.size();
-      rests_.push_back(std::move(r));
-    }
-  }
-  auto add_unique = [](std::vector<size_t>& list, size_t i) {
-    if (std::find(list.begin(), list.end(), i) == list.end()) list.push_back(i);
-  };
-  for (size_t g = 0; g < groups.groups.size(); ++g) {
-    const ChannelGroup& group = groups.groups[g];
-    if (!group.prunable) continue;
-    const int gi = static_cast<int>(g);
-    for (const auto& m : group.members) {
-      if (auto it = conv_index.find(m.node); it != conv_index.end()) {
-        const WidthEffect e = width_effect(m);
-        if (e.axis == WidthEffect::None) continue;
-        ConvTerm& c = convs_[it->second];
-        (e.axis == WidthEffect::Out ? c.out_terms : c.in_terms).push_back({gi, e.per_channel});
-        add_unique(group_convs_[g], it->second);
-      } else if (auto rt = rest_index.find(m.node); rt != rest_index.end()) {
-        if (m.role != ChannelRole::PassThrough && m.role != ChannelRole::Norm) continue;
-        rests_[rt->second].terms.push_back({gi, 1});
-        add_unique(group_rests_[g], rt->second);
-      }
-    }
-  }
-}
-
-double LatencyModel::conv_ms(size_t i, const std::vector<int64_t>& removed) const {
-  const ConvTerm& c = convs_[i];
-  int64_t in = c.entry->in_channels, out = c.entry->out_channels;
-  for (const auto& [g, per] : c.in_terms) in -= removed[g] * per;
-  for (const auto& [g, per] : c.out_terms) out -= removed[g] * per;
-  return interpolate_ms(*c.entry, std::max<int64_t>(in, 1), std::max<int64_t>(out, 1));
-}
-
-int64_t LatencyModel::rest_bytes(size_t i, const std::vector<int64_t>& removed) const {
-  const RestTerm& r = rests_[i];
-  int64_t slots = r.slots;
-  for (const auto& [g, per] : r.terms) slots -= removed[g] * per;
-  return r.slots > 0 ? r.bytes / r.slots * std::max<int64_t>(slots, 0) : r.bytes;
-}
-
-double LatencyModel::total() const { return conv_total_ + scaled_rest(*table_, rest_total_); }
-
-double LatencyModel::reset(const std::vector<int64_t>& removed) {
-  conv_cache_.assign(convs_.size(), 0);
-  rest_cache_.assign(rests_.size(), 0);
-  conv_total_ = 0;
-  rest_total_ = 0;
-  for (size_t i = 0; i < convs_.size(); ++i) conv_total_ += conv_cache_[i] = conv_ms(i, removed);
-  for (size_t i = 0; i < rests_.size(); ++i) rest_total_ += rest_cache_[i] = rest_bytes(i, removed);
-  return total();
-}
-
-double LatencyModel::update(const std::vector<int64_t>& removed, int group) {
-  for (size_t i : group_convs_[group]) {
-    conv_total_ -= conv_cache_[i];
-    conv_total_ += conv_cache_[i] = conv_ms(i, removed);
-  }
-  for (size_t i : group_rests_[group]) {
-    rest_total_ -= rest_cache_[i];
-    rest_total_ += rest_cache_[i] = rest_bytes(i, removed);
-  }
-  return total();
-}
-
-double estimate_latency_ms(const LatencyTable& table, const Graph& graph, const ChannelGroups& groups,
-                           const std::map<std::string, int64_t>& kept) {
-  std::vector<int64_t> removed(groups.groups.size(), 0);
-  for (const auto& [name, count] : kept) {
-    const int g = groups.find(name);
-    if (g < 0) throw Error("latency estimate: unknown group '" + name + "'");
-    const ChannelGroup& group = groups.groups[g];
-    if (count < 1 || count > group.channels)
-      throw Error("latency estimate: group '" + name + "' cannot keep " + std::to_string(count) + " of its " +
-                  std::to_string(group.channels) + " channels");
-    if (count < group.channels && !group.prunable)
-      throw Error("latency estimate: group '" + name + "' is not prunable (" + group.reason + ")");
-    removed[g] = group.channels - count;
-  }
-  LatencyModel model(table, graph, groups);
-  return model.reset(removed);
 }
 
 }  // namespace whittle
