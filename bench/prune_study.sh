@@ -10,6 +10,9 @@
 #   CRITERIA      channel order within a group   [l1 taylor]
 #   REDUCTIONS    MAC reductions in percent      [30 50 70]
 #   EPOCHS        fine-tuning epochs             [10]
+#   FT_SET        fine-tuning image set          [TRAIN_SET]
+#   LR / WARMUP   fine-tuning rate and warm-up steps                  [0.001 / 100]
+#   FT_ARGS       more finetune options, e.g. "--max-expand 2"         [none]
 #   CONTROL       1: also fine-tune the unpruned model the same way  [1]
 #   RUNS          timed runs for the latency     [50]
 #   TRAIN_SET / TEST_SET / SCAN_IMAGES           [train / test / 200]
@@ -26,8 +29,8 @@
 # first SCAN_IMAGES images of TRAIN_SET; never the test set), then for each
 # reduction the sensitivity planner's plan (least predicted mAP loss for the
 # MAC target), surgery, the latency of original and pruned (interleaved
-# runs), mAP on TEST_SET, fine-tuning (AdamW 1e-3, cosine, warm-up 100,
-# batch 16, no teacher) and mAP again. Phase 1 (plans, surgery, latency)
+# runs), mAP on TEST_SET, fine-tuning on FT_SET (AdamW, cosine, batch 16,
+# no teacher) and mAP again. Phase 1 (plans, surgery, latency)
 # runs first, for all models: keep the machine quiet then. Phase 2 is the
 # fine-tuning. Everything is written to OUT_DIR (models, JSON, logs);
 # re-running skips the fine-tunes whose JSON is already there.
@@ -49,6 +52,10 @@ runs=${RUNS:-50}
 train_set=${TRAIN_SET:-train}
 test_set=${TEST_SET:-test}
 scan_images=${SCAN_IMAGES:-200}
+ft_set=${FT_SET:-$train_set}
+lr=${LR:-0.001}
+warmup=${WARMUP:-100}
+read -r -a ft_args <<< "${FT_ARGS:-}"
 planner=${PLANNER:-sensitivity}
 normalize=${NORMALIZE:-l2}
 mkdir -p "$out"
@@ -63,9 +70,9 @@ json_number() {
 
 finetune() {  # finetune IN OUT_PREFIX
   if [ "$epochs" = 0 ] || [ -s "$2.ft.json" ]; then return; fi
-  "$cli" finetune --model "$1" --data "$data" --set "$train_set" --val-set "$test_set" --epochs "$epochs" \
-    --batch 16 --optimizer adamw --lr 0.001 --weight-decay 0.0005 --schedule cosine --warmup 100 \
-    --val-every "$epochs" --out "$2.ft.onnx" --json > "$2.ft.json.part" 2> "$2.ft.log"
+  "$cli" finetune --model "$1" --data "$data" --set "$ft_set" --val-set "$test_set" --epochs "$epochs" \
+    --batch 16 --optimizer adamw --lr "$lr" --weight-decay 0.0005 --schedule cosine --warmup "$warmup" \
+    ${ft_args[@]+"${ft_args[@]}"} --val-every "$epochs" --out "$2.ft.onnx" --json > "$2.ft.json.part" 2> "$2.ft.log"
   mv "$2.ft.json.part" "$2.ft.json"
 }
 
