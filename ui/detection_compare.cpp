@@ -3,15 +3,10 @@
 #include "data/voc_reader.h"
 #include "eval/detection_agreement.h"
 #include "eval/disagreement.h"
-#include "eval/evaluate_detector.h"
 #include "graph/error.h"
 #include "jobs/progress.h"
-#include "models/detector.h"
-#include "models/nms.h"
-#include "workflow/detector_file.h"
-#include "workflow/image_detector.h"
+#include "workflow/paired_detections.h"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "ui/detection_compare.h"
@@ -49,34 +44,13 @@ QString qstr(const std::string& s) { return QString::fromStdString(s); }
 // The first line of an exception's message (LibTorch's carry a backtrace).
 QString firstLine(const std::exception& e) { return QString::fromStdString(first_line(e)); }
 
-// One model file: loaded once, its detector runner, and its detections per
-// image of the data set (labels mapped to the data set's classes, every
-// score NMS kept).
+// One model file, tried once: its detector and detections (core's
+// CachedDetector), or why it did not load.
 struct LoadedModel {
   bool tried = false;
   QString error;  // the load failed
-  std::unique_ptr<Detector> detector;
-  std::unique_ptr<ImageDetector> runner;
-  std::vector<int> labelMap;  // model class -> data set class
-  std::map<int, std::vector<ScoredBox>> detections;
+  std::unique_ptr<CachedDetector> model;
 };
-
-// What the ranking job hands back (filled on the worker, read after the
-// runner's finished(), which comes after the worker was joined).
-struct RankResult {
-  std::vector<std::vector<ScoredBox>> left, right;
-};
-
-// Evaluation's NMS settings (scores > 0.01): the slider filters what is shown.
-NmsOptions compareNms() { return NmsOptions{}; }
-
-cv::Mat readImage(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such image");
-  cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
-  if (bgr.empty()) throw Error(path + ": the image does not decode");
-  return bgr;
-}
 
 QImage toQImage(const cv::Mat& bgr) {
   cv::Mat rgb;
@@ -127,7 +101,7 @@ struct DetectionCompare::Impl {
   int rankJob = -1;
   QString rankLeftFile, rankRightFile;
   quint64 rankGeneration = 0;
-  std::shared_ptr<RankResult> rankResult;
+  std::shared_ptr<PairDetections> rankResult;
 
   QString lastError;
 
@@ -142,64 +116,45 @@ struct DetectionCompare::Impl {
 
   // The model of `file`, loaded on first use; null with `error` set when it
   // does not load.
-  LoadedModel* ensureLoaded(const QString& file, QString* error) {
+  CachedDetector* ensureLoaded(const QString& file, QString* error) {
     auto& slot = loaded[file];
     if (!slot) slot = std::make_unique<LoadedModel>();
     LoadedModel& m = *slot;
     if (!m.tried) {
       m.tried = true;
       try {
-        if (file.isEmpty()) throw Error("no model file given");
-        auto detector = std::make_unique<Detector>(load_detector_file(str(file)));
-        if (!detector->head) throw Error(str(file) + ": the model is not a detector (it has no detection head)");
-        m.runner = std::make_unique<ImageDetector>(*detector, compareNms());
-        m.detector = std::move(detector);
-        if (hasData) m.labelMap = dataset_label_map(*m.detector, data);
+        m.model = std::make_unique<CachedDetector>(str(file));
+        if (hasData) m.model->set_classes(data);
       } catch (const std::exception& e) {
-        m.runner.reset();
-        m.detector.reset();
         m.error = firstLine(e);
       }
     }
-    if (!m.runner) {
-      if (error) *error = m.error;
-      return nullptr;
-    }
-    return &m;
+    if (!m.model && error) *error = m.error;
+    return m.model.get();
   }
 
-  LoadedModel* modelOf(const QString& name) {
+  CachedDetector* modelOf(const QString& name) {
     auto it = loaded.find(fileOf(name));
-    return it == loaded.end() || !it->second->runner ? nullptr : it->second.get();
-  }
-
-  // Detections of `model` on image `index`, from the cache or run now.
-  const std::vector<ScoredBox>* detectionsFor(LoadedModel& model, int index, const cv::Mat& bgr) {
-    auto it = model.detections.find(index);
-    if (it != model.detections.end()) return &it->second;
-    std::vector<ScoredBox> raw = model.runner->detect(bgr);
-    return &(model.detections[index] = map_detection_labels(raw, model.labelMap));
+    return it == loaded.end() ? nullptr : it->second->model.get();
   }
 
   // Both sides' cached detections of image `index` agree how? False when
   // either is not computed.
   bool agreementFor(int index, DetectionAgreement* out) {
-    LoadedModel* l = modelOf(left);
-    LoadedModel* r = modelOf(right);
-    if (!l || !r) return false;
-    auto li = l->detections.find(index);
-    auto ri = r->detections.find(index);
-    if (li == l->detections.end() || ri == r->detections.end()) return false;
-    *out = detection_agreement(detections_at_score(li->second, threshold), detections_at_score(ri->second, threshold));
+    CachedDetector* l = modelOf(left);
+    CachedDetector* r = modelOf(right);
+    const std::vector<ScoredBox>* ld = l ? l->kept(index) : nullptr;
+    const std::vector<ScoredBox>* rd = r ? r->kept(index) : nullptr;
+    if (!ld || !rd) return false;
+    *out = detection_agreement(detections_at_score(*ld, threshold), detections_at_score(*rd, threshold));
     return true;
   }
 
   bool pairComplete() {
-    const int n = static_cast<int>(data.images.size());
-    LoadedModel* l = modelOf(left);
-    LoadedModel* r = modelOf(right);
-    if (!hasData || !l || !r) return false;
-    return static_cast<int>(l->detections.size()) >= n && static_cast<int>(r->detections.size()) >= n;
+    const size_t n = data.images.size();
+    CachedDetector* l = modelOf(left);
+    CachedDetector* r = modelOf(right);
+    return hasData && l && r && l->kept_count() >= n && r->kept_count() >= n;
   }
 
   std::vector<int> setOrder() const {
@@ -363,7 +318,7 @@ void DetectionCompare::setModels(const QList<QPair<QString, QString>>& nameAndFi
   for (auto it = d_->loaded.begin(); it != d_->loaded.end();) {
     const bool listed = std::any_of(nameAndFile.begin(), nameAndFile.end(),
                                     [&](const auto& m) { return m.second == it->first; });
-    if (!listed || !it->second->runner)
+    if (!listed || !it->second->model)
       it = d_->loaded.erase(it);
     else
       ++it;
@@ -409,10 +364,8 @@ bool DetectionCompare::setDataSet(const QString& vocRoot, const QString& set, QS
   d_->rankRequested = false;
   d_->ranked = false;
   d_->order.clear();
-  for (auto& [file, model] : d_->loaded) {
-    model->detections.clear();
-    model->labelMap.clear();
-  }
+  for (auto& [file, slot] : d_->loaded)
+    if (slot->model) slot->model->forget();
   QString message;
   try {
     if (vocRoot.isEmpty()) throw Error(str(tr("no data set given: choose a VOC data set folder")));
@@ -444,8 +397,8 @@ bool DetectionCompare::setDataSet(const QString& vocRoot, const QString& set, QS
   for (const auto& c : d_->data.classes) names << qstr(c);
   leftCanvas_->setClassNames(names);
   rightCanvas_->setClassNames(names);
-  for (auto& [file, model] : d_->loaded)
-    if (model->detector) model->labelMap = dataset_label_map(*model->detector, d_->data);
+  for (auto& [file, slot] : d_->loaded)
+    if (slot->model) slot->model->set_classes(d_->data);
   d_->order = d_->setOrder();
   rebuildList();
   setStatus(tr("%n image(s) in set %1 of %2", nullptr, imageCount()).arg(set, vocRoot), false);
@@ -500,7 +453,7 @@ bool DetectionCompare::showImage(int index) {
   cv::Mat bgr;
   QString imageError;
   try {
-    bgr = readImage(record.image_path);
+    bgr = read_bgr_image(record.image_path);
   } catch (const std::exception& e) {
     imageError = firstLine(e);
   }
@@ -524,11 +477,11 @@ bool DetectionCompare::showImage(int index) {
       return nullptr;
     }
     QString error;
-    LoadedModel* model = d_->ensureLoaded(d_->fileOf(name), &error);
+    CachedDetector* model = d_->ensureLoaded(d_->fileOf(name), &error);
     const std::vector<ScoredBox>* dets = nullptr;
     if (model) {
       try {
-        dets = d_->detectionsFor(*model, index, bgr);
+        dets = &model->detect(index, bgr);
       } catch (const std::exception& e) {
         error = tr("%1 failed on this image: %2").arg(name, firstLine(e));
       }
@@ -733,36 +686,12 @@ int DetectionCompare::rankByDisagreement() {
   for (const auto& image : d_->data.images) paths.push_back(image.image_path);
   Dataset classesOnly;
   classesOnly.classes = d_->data.classes;
-  auto result = std::make_shared<RankResult>();
+  auto result = std::make_shared<PairDetections>();
   const std::string lf = str(leftFile), rf = str(rightFile);
   const QString doneText = tr("%n image(s) compared", nullptr, static_cast<int>(paths.size()));
+  // Its own detectors, from the files: nothing shared with the GUI thread.
   auto work = [result, paths, classesOnly, lf, rf, doneText](Progress& progress) {
-    const size_t n = paths.size();
-    progress.report(-1, "loading the models");
-    // Its own detectors, from the files: nothing shared with the GUI thread.
-    const Detector left = load_detector_file(lf);
-    std::unique_ptr<Detector> rightOwned;
-    if (rf != lf) rightOwned = std::make_unique<Detector>(load_detector_file(rf));
-    const Detector& right = rightOwned ? *rightOwned : left;
-    for (const Detector* d : {&left, &right})
-      if (!d->head) throw Error("the model is not a detector (it has no detection head)");
-    const std::vector<int> leftMap = dataset_label_map(left, classesOnly);
-    const std::vector<int> rightMap = dataset_label_map(right, classesOnly);
-    ImageDetector leftRun(left, compareNms());
-    std::unique_ptr<ImageDetector> rightRun;
-    if (rightOwned) rightRun = std::make_unique<ImageDetector>(right, compareNms());
-    result->left.resize(n);
-    result->right.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      progress.check_cancelled();
-      progress.report(static_cast<double>(i) / static_cast<double>(n),
-                      "image " + std::to_string(i + 1) + "/" + std::to_string(n));
-      const cv::Mat bgr = readImage(paths[i]);
-      const std::vector<ScoredBox> l = leftRun.detect(bgr);
-      result->left[i] = map_detection_labels(l, leftMap);
-      result->right[i] = rightRun ? map_detection_labels(rightRun->detect(bgr), rightMap) : result->left[i];
-    }
-    progress.report(1.0, "done");
+    *result = detect_pair(lf, rf, paths, classesOnly, progress);
     if (auto* jp = dynamic_cast<JobProgress*>(&progress)) jp->setSummary(str(doneText));
   };
   d_->rankResult = result;
@@ -786,14 +715,14 @@ void DetectionCompare::onJobFinished(int id, JobStatus status, const QString& me
   if (id != d_->rankJob) return;
   d_->rankJob = -1;
   progress_->setVisible(false);
-  std::shared_ptr<RankResult> result = std::move(d_->rankResult);
+  std::shared_ptr<PairDetections> result = std::move(d_->rankResult);
   if (status == JobStatus::Succeeded && result && d_->rankGeneration == d_->dataGeneration) {
     // The detections join the cache (the same files on the same images).
     const int n = imageCount();
     auto fill = [&](const QString& file, std::vector<std::vector<ScoredBox>>& dets) {
       auto it = d_->loaded.find(file);
-      if (it == d_->loaded.end() || !it->second->runner || static_cast<int>(dets.size()) != n) return;
-      for (int i = 0; i < n; ++i) it->second->detections[i] = std::move(dets[static_cast<size_t>(i)]);
+      if (it == d_->loaded.end() || !it->second->model || static_cast<int>(dets.size()) != n) return;
+      for (int i = 0; i < n; ++i) it->second->model->keep(i, std::move(dets[static_cast<size_t>(i)]));
     };
     fill(d_->rankLeftFile, result->left);
     if (d_->rankRightFile != d_->rankLeftFile) fill(d_->rankRightFile, result->right);

@@ -10,8 +10,9 @@
 // (unmatched detections, then 1 - mean IoU; eval/disagreement.h), most first;
 // "Disagreeing only" hides images where the two agree completely.
 //
-// Models: each file is loaded once, when first needed, and kept
-// (load_detector_file; fp32 or int8 ONNX as Whittle writes them). A model's
+// Models: each file is loaded once, when first needed, and kept with its
+// detections (core's workflow/paired_detections; fp32 or int8 ONNX as Whittle
+// writes them). A model's
 // classes map to the data set's by name (dataset_label_map); detections of a
 // class the data set lacks are dropped, so colours and matching follow the
 // data set's classes on both sides.
@@ -19,9 +20,9 @@
 // Threads: showImage() runs the two detectors synchronously on the GUI
 // thread (one image through a small model: tens of milliseconds); results
 // are cached per model file and image, so going back to an image, moving the
-// slider or swapping sides runs nothing. The ranking job loads its own
-// detectors from the files on the worker (never the GUI's), captures the
-// image list, and hands its detections to the cache when it ends.
+// slider or swapping sides runs nothing. The ranking job (detect_pair) loads
+// its own detectors from the files on the worker (never the GUI's), captures
+// the image list, and hands its detections to the cache when it ends.
 //
 // Errors (a missing or broken model file, an unreadable image, a data set
 // that does not read) come back as messages: lastError(), the status line and
