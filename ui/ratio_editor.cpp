@@ -34,108 +34,17 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardItemModel>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <functional>
 
+#include "ui/ratio_control.h"
 #include "ui/ratio_table_model.h"
 
 namespace whittle::ui {
 
 namespace {
 
-constexpr int kSliderSteps = 990;  // slider position / 1000 = ratio, at most 0.99
-constexpr double kMaxRatio = 0.99;
-
 QString toQString(const std::string& text) { return QString::fromStdString(text); }
-
-// A slider and a spin box for one ratio, kept in step; `changed` runs on a
-// user change of either.
-class RatioControl : public QWidget {
- public:
-  explicit RatioControl(QWidget* parent = nullptr) : QWidget(parent) {
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(2, 0, 2, 0);
-    slider_ = new QSlider(Qt::Horizontal, this);
-    slider_->setRange(0, kSliderSteps);
-    slider_->setSingleStep(10);
-    slider_->setPageStep(100);
-    spin_ = new QDoubleSpinBox(this);
-    spin_->setRange(0, kMaxRatio);
-    spin_->setDecimals(3);
-    spin_->setSingleStep(0.01);
-    spin_->setAccelerated(true);
-    layout->addWidget(slider_, 1);
-    layout->addWidget(spin_);
-    setFocusProxy(spin_);
-    connect(slider_, &QSlider::valueChanged, this, [this](int v) {
-      {
-        const QSignalBlocker block(spin_);
-        spin_->setValue(v / 1000.0);
-      }
-      if (changed) changed();
-    });
-    connect(spin_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-      {
-        const QSignalBlocker block(slider_);
-        slider_->setValue(static_cast<int>(std::lround(v * 1000)));
-      }
-      if (changed) changed();
-    });
-  }
-  double value() const { return spin_->value(); }
-  void setValue(double ratio) {
-    const QSignalBlocker a(slider_), b(spin_);
-    spin_->setValue(ratio);
-    slider_->setValue(static_cast<int>(std::lround(ratio * 1000)));
-  }
-  QSlider* slider() const { return slider_; }
-  QDoubleSpinBox* spin() const { return spin_; }
-
-  std::function<void()> changed;
-
- private:
-  QSlider* slider_ = nullptr;
-  QDoubleSpinBox* spin_ = nullptr;
-};
-
-// Persistent RatioControl editors in the ratio column: every change commits.
-class RatioDelegate : public QStyledItemDelegate {
- public:
-  using QStyledItemDelegate::QStyledItemDelegate;
-
-  QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex&) const override {
-    auto* editor = new RatioControl(parent);
-    editor->setObjectName(QStringLiteral("ratioControl"));
-    auto* self = const_cast<RatioDelegate*>(this);
-    editor->changed = [self, editor] { emit self->commitData(editor); };
-    return editor;
-  }
-  void setEditorData(QWidget* editor, const QModelIndex& index) const override {
-    static_cast<RatioControl*>(editor)->setValue(index.data(Qt::EditRole).toDouble());
-  }
-  void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override {
-    model->setData(index, static_cast<RatioControl*>(editor)->value(), Qt::EditRole);
-  }
-  void updateEditorGeometry(QWidget* editor, const QStyleOptionViewItem& option, const QModelIndex&) const override {
-    editor->setGeometry(option.rect);
-  }
-  QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-    QSize size = QStyledItemDelegate::sizeHint(option, index);
-    return {std::max(size.width(), 220), size.height()};
-  }
-};
-
-// Indices 0..n-1 by ascending score, ties to the lower index (least_important's order).
-std::vector<int64_t> ranking(const at::Tensor& scores) {
-  const at::Tensor s = scores.to(at::kDouble).contiguous();
-  const double* p = s.data_ptr<double>();
-  std::vector<int64_t> order(static_cast<size_t>(s.numel()));
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
-  std::stable_sort(order.begin(), order.end(), [p](int64_t a, int64_t b) { return p[a] < p[b]; });
-  return order;
-}
 
 }  // namespace
 
@@ -151,7 +60,7 @@ struct RatioEditor::State {
   WidthTotals original;
   std::vector<int64_t> counts;  // per group: removed channels
 
-  void rank(size_t g) { order[g] = ranking(scores.at(groups.groups[g].name)); }
+  void rank(size_t g) { order[g] = channel_ranking(scores.at(groups.groups[g].name)); }
   // The `count` channels the ranking removes, ascending.
   std::vector<int64_t> lowest(size_t g, int64_t count) const {
     std::vector<int64_t> v(order[g].begin(), order[g].begin() + std::min<int64_t>(count, order[g].size()));

@@ -104,13 +104,18 @@ int64_t round_kept_channels(int64_t kept, int64_t channels, int64_t multiple) {
   return std::max<int64_t>(1, std::min(kept, channels));
 }
 
-std::vector<int64_t> least_important(const at::Tensor& scores, int64_t count) {
+std::vector<int64_t> channel_ranking(const at::Tensor& scores) {
   const at::Tensor s = scores.to(at::kDouble).contiguous();
   const double* p = s.data_ptr<double>();
   std::vector<int64_t> order(static_cast<size_t>(s.numel()));
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
   std::stable_sort(order.begin(), order.end(), [p](int64_t a, int64_t b) { return p[a] < p[b]; });
-  order.resize(static_cast<size_t>(std::clamp<int64_t>(count, 0, s.numel())));
+  return order;
+}
+
+std::vector<int64_t> least_important(const at::Tensor& scores, int64_t count) {
+  std::vector<int64_t> order = channel_ranking(scores);
+  order.resize(static_cast<size_t>(std::clamp<int64_t>(count, 0, static_cast<int64_t>(order.size()))));
   std::sort(order.begin(), order.end());
   return order;
 }

@@ -39,7 +39,10 @@ struct PlannerOptions {
 // least 1. Throws whittle::Error for multiple < 1.
 int64_t round_kept_channels(int64_t kept, int64_t channels, int64_t multiple);
 
-// Indices (ascending) of the `count` lowest scores, ties to the lower index.
+// Indices 0..n-1 by ascending score, ties to the lower index.
+std::vector<int64_t> channel_ranking(const at::Tensor& scores);
+// Indices (ascending) of the `count` lowest scores, ties to the lower index:
+// channel_ranking's first `count`, sorted.
 std::vector<int64_t> least_important(const at::Tensor& scores, int64_t count);
 
 // Throws whittle::Error unless 0 <= ratio < 1, or naming a prunable group

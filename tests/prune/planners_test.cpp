@@ -54,6 +54,7 @@ TEST(Planners, LeastImportantBreaksTiesByIndex) {
   EXPECT_EQ(least_important(at::tensor({2.f, 1.f, 1.f, 0.f, 5.f}), 3), (std::vector<int64_t>{1, 2, 3}));
   EXPECT_EQ(least_important(at::tensor({1.f, 1.f, 1.f}), 2), (std::vector<int64_t>{0, 1}));
   EXPECT_TRUE(least_important(at::tensor({1.f}), 0).empty());
+  EXPECT_EQ(channel_ranking(at::tensor({2.f, 1.f, 1.f, 0.f, 5.f})), (std::vector<int64_t>{3, 1, 2, 0, 4}));
 }
 
 TEST(Planners, UniformRemovesTheFloorOfTheRatio) {
