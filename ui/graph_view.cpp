@@ -3,17 +3,14 @@
 #include "prune/channel_groups.h"
 
 #include "ui/graph_collapse.h"
+#include "ui/graph_items.h"
 #include "ui/graph_view.h"
 
 #include <QFontMetricsF>
-#include <QGraphicsPathItem>
-#include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QScrollBar>
-#include <QStyleOptionGraphicsItem>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -29,15 +26,9 @@ namespace {
 
 constexpr double kBoxWidth = 230;
 constexpr double kInputWidth = 170;
-constexpr double kPadding = 6;
-constexpr double kStackOffset = 5;  // the "cards behind" of a collapsed run
 constexpr double kMinZoom = 0.03;
 constexpr double kMaxZoom = 6.0;
 
-const QColor kNormalPen(0x55, 0x5b, 0x66);
-const QColor kSelectedPen(0x1f, 0x4e, 0x9a);
-const QColor kCoupledPen(0xf0, 0x80, 0x00);
-const QColor kEdgeColor(0x80, 0x86, 0x90);
 const QColor kNeutralFill(0xe4, 0xe4, 0xe4);
 
 QColor mix(const QColor& a, const QColor& b, double t) {
@@ -54,120 +45,6 @@ QColor metricColor(double t) {
   const QColor high(0xa6, 0x36, 0x03);
   return t < 0.5 ? mix(low, mid, t * 2) : mix(mid, high, (t - 0.5) * 2);
 }
-
-}  // namespace
-
-// One box: a rounded rectangle with lines of text; a collapsed run draws two
-// cards behind it. Its brush is the colour; its pen the selection state.
-class GraphNodeItem : public QGraphicsRectItem {
- public:
-  enum { Type = UserType + 71 };
-
-  GraphNodeItem(int box, const QRectF& rect, QStringList lines, int stacked, bool input,
-                const QFont& font, const QFont& bold, double lineHeight)
-      : QGraphicsRectItem(rect),
-        box_(box),
-        lines_(std::move(lines)),
-        stacked_(stacked),
-        input_(input),
-        font_(font),
-        bold_(bold),
-        lineHeight_(lineHeight) {
-    setPen(QPen(kNormalPen, 1));
-    setZValue(1);
-  }
-
-  int type() const override { return Type; }
-  int box() const { return box_; }
-  const QStringList& lines() const { return lines_; }
-  void setTextColor(const QColor& color) {
-    textColor_ = color;
-    update();
-  }
-  void setState(bool selected, bool coupled) {
-    QPen pen(selected ? kSelectedPen : coupled ? kCoupledPen : kNormalPen,
-             selected ? 3.5 : coupled ? 3.0 : 1.0);
-    if (input_) pen.setStyle(Qt::DashLine);
-    setPen(pen);
-  }
-
-  QRectF boundingRect() const override {
-    const double m = pen().widthF() / 2 + 1;
-    const double stack = stacked_ > 1 ? 2 * kStackOffset : 0;
-    return rect().adjusted(-m, -m - stack, m + stack, m);
-  }
-
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) override {
-    const QRectF r = rect();
-    painter->setRenderHint(QPainter::Antialiasing, true);
-    if (stacked_ > 1) {
-      painter->setPen(QPen(kNormalPen, 1));
-      painter->setBrush(brush().color().darker(108));
-      for (int i = 2; i >= 1; --i)
-        painter->drawRoundedRect(r.translated(i * kStackOffset, -i * kStackOffset), 6, 6);
-    }
-    painter->setPen(pen());
-    painter->setBrush(brush());
-    painter->drawRoundedRect(r, 6, 6);
-    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    if (lod < 0.3) return;  // unreadable anyway; keeps zoomed-out views fast
-    painter->setPen(textColor_);
-    double y = r.top() + kPadding;
-    for (int i = 0; i < lines_.size(); ++i) {
-      painter->setFont(i == 0 ? bold_ : font_);
-      painter->drawText(QRectF(r.left() + kPadding, y, r.width() - 2 * kPadding, lineHeight_),
-                        Qt::AlignLeft | Qt::AlignVCenter, lines_[i]);
-      y += lineHeight_;
-    }
-  }
-
- private:
-  int box_;
-  QStringList lines_;
-  int stacked_;
-  bool input_;
-  QFont font_;
-  QFont bold_;
-  double lineHeight_;
-  QColor textColor_ = Qt::black;
-};
-
-namespace {
-
-// A polyline edge, smoothed into vertical cubic segments, with an arrowhead
-// at its end.
-class EdgeItem : public QGraphicsPathItem {
- public:
-  explicit EdgeItem(const std::vector<LayoutPoint>& points) {
-    QPainterPath path(QPointF(points.front().x, points.front().y));
-    for (size_t i = 1; i < points.size(); ++i) {
-      const QPointF a(points[i - 1].x, points[i - 1].y);
-      const QPointF b(points[i].x, points[i].y);
-      const double dy = (b.y() - a.y()) / 2;
-      path.cubicTo(QPointF(a.x(), a.y() + dy), QPointF(b.x(), b.y() - dy), b);
-    }
-    setPath(path);
-    tip_ = QPointF(points.back().x, points.back().y);
-    setPen(QPen(kEdgeColor, 1.3));
-    setZValue(0);
-  }
-
-  QRectF boundingRect() const override {
-    return QGraphicsPathItem::boundingRect().united(QRectF(tip_.x() - 6, tip_.y() - 9, 12, 10));
-  }
-
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override {
-    painter->setRenderHint(QPainter::Antialiasing, true);
-    QGraphicsPathItem::paint(painter, option, widget);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(kEdgeColor);
-    const QPointF head[3] = {tip_, tip_ + QPointF(-4.5, -8), tip_ + QPointF(4.5, -8)};
-    painter->drawPolygon(head, 3);
-  }
-
- private:
-  QPointF tip_;
-};
 
 }  // namespace
 
@@ -299,11 +176,11 @@ void GraphView::rebuildScene() {
     for (int i = 0; i < texts[b].size(); ++i) {
       const QFontMetricsF& fm = i == 0 ? boldMetrics : metrics;
       texts[b][i] = fm.elidedText(texts[b][i], i == 1 ? Qt::ElideMiddle : Qt::ElideRight,
-                                  width - 2 * kPadding);
+                                  width - 2 * GraphNodeItem::kPadding);
     }
-    layout.boxes.push_back({width, texts[b].size() * lineHeight + 2 * kPadding});
+    layout.boxes.push_back({width, texts[b].size() * lineHeight + 2 * GraphNodeItem::kPadding});
   }
-  layout.nodeGap = 24 + kStackOffset * 2;
+  layout.nodeGap = 24 + GraphNodeItem::kStackOffset * 2;
   layout.layerGap = 34;
   const LayoutResult placed = layoutLayeredDag(layout);
 
@@ -320,7 +197,7 @@ void GraphView::rebuildScene() {
     boxes_[b].item = item;
     scene()->addItem(item);
   }
-  scene()->setSceneRect(QRectF(-40, -40, placed.width + 80 + kStackOffset * 2, placed.height + 80));
+  scene()->setSceneRect(QRectF(-40, -40, placed.width + 80 + GraphNodeItem::kStackOffset * 2, placed.height + 80));
   recolor();
   updateHighlight();
 }
