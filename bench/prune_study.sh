@@ -33,7 +33,7 @@
 # no teacher) and mAP again. Phase 1 (plans, surgery, latency)
 # runs first, for all models: keep the machine quiet then. Phase 2 is the
 # fine-tuning. Everything is written to OUT_DIR (models, JSON, logs);
-# re-running skips the fine-tunes whose JSON is already there.
+# re-running skips every model whose JSON is already there.
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -77,11 +77,13 @@ finetune() {  # finetune IN OUT_PREFIX
 }
 
 echo "phase 1: scans, plans, surgery, latency ($(date -u +%H:%M:%S))" >&2
-"$cli" eval --model "$model" --data "$data" --set "$test_set" --json > "$out/original.eval.json"
+[ -s "$out/original.eval.json" ] ||
+  "$cli" eval --model "$model" --data "$data" --set "$test_set" --json > "$out/original.eval.json"
 for c in $criteria; do
   if [ "$planner" = global ]; then
     for r in $reductions; do
       p="$out/${c}_$r"
+      [ -s "$p.eval.json" ] && continue
       f=$(awk -v r="$r" 'BEGIN { printf "%.2f", 1 - r / 100 }')
       "$cli" prune --model "$model" --criterion "$c" --normalize "$normalize" --target-macs "$f" \
         --data "$data" --set "$train_set" \
@@ -96,6 +98,7 @@ for c in $criteria; do
   fi
   for r in $reductions; do
     p="$out/${c}_$r"
+    [ -s "$p.eval.json" ] && continue
     f=$(awk -v r="$r" 'BEGIN { printf "%.2f", 1 - r / 100 }')
     cap=()
     if [ -n "${SPEED:-}" ]; then
