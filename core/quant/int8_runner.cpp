@@ -5,6 +5,9 @@
 #include <ATen/native/quantized/PackedParams.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <map>
 #include <set>
 
@@ -47,6 +50,20 @@ at::Tensor apply_after(const at::Tensor& y, Op after) {
   return y;
 }
 
+// Tells once per process (on stderr: no caller can do anything else with it)
+// that this CPU makes the engine's int8 convs inexact (qengine_saturates).
+void warn_once_if_saturating(QEngine engine) {
+  static std::once_flag told;
+  if (!qengine_saturates(engine)) return;
+  std::call_once(told, [engine] {
+    std::fprintf(stderr,
+                 "whittle: warning: this CPU has no VNNI (or ONEDNN_MAX_CPU_ISA caps oneDNN below it): the %s "
+                 "engine's int8 convs and linears add uint8 x int8 products in int16 and can saturate, so "
+                 "int8 results can be several steps off; WHITTLE_QENGINE=qnnpack runs them exactly but slower\n",
+                 std::string(qengine_name(engine)).c_str());
+  });
+}
+
 }  // namespace
 
 std::string_view qengine_name(QEngine engine) {
@@ -68,6 +85,11 @@ std::vector<QEngine> supported_qengines() {
 }
 
 QEngine best_qengine() {
+  if (const char* chosen = std::getenv("WHITTLE_QENGINE"); chosen && *chosen && std::string(chosen) != "auto") {
+    for (QEngine e : {QEngine::X86, QEngine::OneDnn, QEngine::Fbgemm, QEngine::Qnnpack})
+      if (qengine_name(e) == chosen) return e;  // set_qengine says when the build lacks it
+    throw Error("WHITTLE_QENGINE='" + std::string(chosen) + "' is not one of auto, x86, onednn, fbgemm, qnnpack");
+  }
 #if defined(__aarch64__) || defined(__arm__)
   const std::vector<QEngine> order = {QEngine::Qnnpack};
 #else
@@ -170,6 +192,7 @@ Int8Runner::Int8Runner(const QuantizedGraph& model, Int8RunnerOptions options)
   Impl& m = *impl_;
   m.options = options;
   m.engine = set_qengine(options.engine);
+  warn_once_if_saturating(m.engine);
   m.plan = plan_int8(model);
 
   // The runner's own graph: int8 Conv/Linear weights live in the packed

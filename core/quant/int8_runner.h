@@ -30,11 +30,24 @@ enum class QEngine { Auto, OneDnn, Qnnpack, Fbgemm, X86 };
 std::string_view qengine_name(QEngine engine);  // "auto", "onednn", "qnnpack", "fbgemm", "x86"
 // The engines this LibTorch build has (never Auto).
 std::vector<QEngine> supported_qengines();
+// Whether the engine's int8 convs and linears can saturate on this CPU, so
+// that its results leave the uint8 grid's arithmetic (more than a step from
+// fake quantization): oneDNN, FBGEMM and X86 on an x86 CPU without VNNI
+// (AVX-512 VNNI or AVX-VNNI), or with oneDNN capped below it by
+// ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA. There they add pairs of uint8 x int8
+// products in int16 (vpmaddubsw): 2 x 255 x 127 > 32767 (oneDNN's "Nuances of
+// int8 computations"). QNNPACK widens to int32 first and never saturates.
+bool qengine_saturates(QEngine engine);
+
 // What Auto means here: on ARM, QNNPACK; on x86 the first of X86 (LibTorch's
 // fbgemm/oneDNN dispatcher), oneDNN (measured 3.6-4.1x faster than fp32 per
-// conv on an AVX-512 VNNI machine; without VNNI, uint8 x int8 products can
-// saturate, which fbgemm avoids with reduce_range), FBGEMM, QNNPACK (slower
-// than fp32 on x86) that the build supports. Throws when none is.
+// conv on an AVX-512 VNNI machine), FBGEMM, QNNPACK (slower than fp32 on
+// x86) that the build supports, even where it saturates (the runner warns):
+// QNNPACK, exact there, is not a fallback, as its sigmoid, ReLU6, average
+// pooling and broadcast Mul are themselves more than a step from fake
+// quantization. The environment variable WHITTLE_QENGINE (auto, x86, onednn,
+// fbgemm, qnnpack) overrides the choice. Throws when the build has none, or
+// for a name not in that list.
 QEngine best_qengine();
 
 struct Int8RunnerOptions {

@@ -4,6 +4,8 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <string>
 
 #include "graph/error.h"
@@ -37,6 +39,42 @@ c10::IValue bias_of(const Node& n) {
 bool qengine_supported(QEngine e) {
   const auto& s = at::globalContext().supportedQEngines();
   return std::find(s.begin(), s.end(), to_aten(e)) != s.end();
+}
+
+namespace {
+
+// Whether ONEDNN_MAX_CPU_ISA (or DNNL_) caps oneDNN below VNNI: the ISAs
+// without an int8 dot product.
+bool onednn_capped_below_vnni() {
+  const char* v = std::getenv("ONEDNN_MAX_CPU_ISA");
+  if (!v) v = std::getenv("DNNL_MAX_CPU_ISA");
+  if (!v) return false;
+  std::string isa(v);
+  for (char& c : isa) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char* below : {"SSE41", "AVX", "AVX2", "AVX512_CORE", "AVX512_MIC", "AVX512_MIC_4OPS"})
+    if (isa == below) return true;
+  return false;
+}
+
+bool cpu_has_int8_dot_product() {
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+#else
+  return true;
+#endif
+}
+
+}  // namespace
+
+bool qengine_saturates(QEngine engine) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (engine == QEngine::Qnnpack) return false;
+  if (engine == QEngine::Auto) engine = best_qengine();
+  return engine != QEngine::Qnnpack && (!cpu_has_int8_dot_product() || onednn_capped_below_vnni());
+#else
+  (void)engine;
+  return false;
+#endif
 }
 
 QEngine set_qengine(QEngine engine) {

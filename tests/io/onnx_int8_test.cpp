@@ -13,6 +13,7 @@
 #include "error_of.h"
 #include "graph/dump.h"
 #include "graph/graph_builder.h"
+#include "int8_exact.h"
 #include "io/onnx_export.h"
 #include "io/onnx_import.h"
 #include "io/onnx_test_graphs.h"
@@ -232,6 +233,7 @@ TEST(OnnxInt8Qdq, MobileNetV2RoundTripsExactly) {
 // SSDLite (MobileNetV2 backbone, width 0.5, 128 px): QDQ exact, QOperator in
 // OpenCV close on every head output; sizes of the three files.
 TEST(OnnxInt8, SsdLiteQdqExactAndQopInOpenCV) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   Detector det = build_detector_zoo("ssdlite_mobilenet_v2", 20, 0.5, 128);
   randomize_batch_norm(det.graph, 12);
   const QuantizedGraph model = minmax_quantize(det.graph, random_batches({1, 3, 128, 128}, 2, 40));
@@ -446,6 +448,7 @@ std::vector<OpCase> op_cases() {
 class OnnxInt8QopOp : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(OnnxInt8QopOp, OpenCVWithinAStepAndQdqExact) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   const OpCase& c = GetParam();
   GraphBuilder b;
   const std::string x = b.input("input", {1, 8, 12, 12});
@@ -475,6 +478,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, OnnxInt8QopOp, ::testing::ValuesIn(op_cases()),
                          });
 
 TEST(OnnxInt8Qop, EveryOpGraphInOpenCV) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   for (const bool after : {false, true}) {
     SCOPED_TRACE(after ? "activations after the kernel" : "fused activations");
     const QuantizedGraph model = after ? after_activation_model() : every_op_model();

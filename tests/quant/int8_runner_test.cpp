@@ -3,13 +3,17 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
+#include <optional>
 
 #include "error_of.h"
 #include "graph/graph_builder.h"
+#include "int8_exact.h"
 #include "minmax_quant.h"
 #include "models/zoo.h"
 #include "quant/fake_quant.h"
+#include "quant/qengine.h"
 #include "random_batch_norm.h"
 
 namespace whittle {
@@ -91,6 +95,7 @@ std::vector<OpCase> op_cases() {
 class Int8SingleOp : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(Int8SingleOp, AgreesWithFakeQuantWithinOneStep) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   const OpCase& c = GetParam();
   GraphBuilder b;
   const std::string x = b.input("input", {1, 8, 12, 12});
@@ -146,6 +151,7 @@ Graph small_graph() {
 }
 
 TEST(Int8Runner, SmallGraphAgreesWithFakeQuant) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   Graph g = small_graph();
   const std::vector<at::Tensor> xs = random_inputs({1, 3, 24, 24}, 4, 21);
   const QuantizedGraph model = minmax_quantize(g, xs);
@@ -168,6 +174,7 @@ TEST(Int8Runner, SmallGraphAgreesWithFakeQuant) {
 }
 
 TEST(Int8Runner, MobileNetV2AgreesWithFakeQuantAndFp32) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   BackboneOptions o;
   o.num_classes = 10;
   o.width = 0.5;
@@ -211,6 +218,7 @@ TEST(Int8Runner, ReportsFusionAndPrecisionPerNode) {
 }
 
 TEST(Int8Runner, ReLU6WithWideGridIsClampedAfterTheKernel) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   QuantizedGraph model = minmax_quantize(small_graph(), random_inputs({1, 3, 24, 24}, 2, 1));
   model.spec.activations["b1.act"] = affine_uint8(0.0f, 10.0f);  // grid reaches past 6
   Int8Runner int8(model);
@@ -225,6 +233,7 @@ TEST(Int8Runner, ReLU6WithWideGridIsClampedAfterTheKernel) {
 }
 
 TEST(Int8Runner, FusedReLUWithNonzeroZeroPointStaysExact) {
+  WHITTLE_SKIP_IF_INT8_SATURATES();
   // oneDNN's conv2d_relu clamps at quantized 0: with a zero point of 64 the
   // runner must use conv2d + relu instead.
   QuantizedGraph model = minmax_quantize(small_graph(), random_inputs({1, 3, 24, 24}, 2, 1));
@@ -353,6 +362,7 @@ TEST(Int8Runner, EveryEngineOfTheBuildAgreesWithFakeQuant) {
   FakeQuantRunner fake(model);
   for (QEngine e : supported_qengines()) {
     SCOPED_TRACE(std::string(qengine_name(e)));
+    if (qengine_saturates(e)) continue;  // no VNNI here: int16 pair sums (see the next test)
     Int8RunnerOptions o;
     o.engine = e;
     Int8Runner int8(model, o);
@@ -361,6 +371,46 @@ TEST(Int8Runner, EveryEngineOfTheBuildAgreesWithFakeQuant) {
     for (const auto& out : g.outputs)
       EXPECT_LE(steps_apart(a.at(out), f.at(out), *int8.plan().values.at(out)), 2.0 + 1e-3) << out;
   }
+}
+
+// Sets an environment variable for one scope, then puts it back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* was = std::getenv(name)) saved_ = was;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (saved_) setenv(name_, saved_->c_str(), 1);
+    else unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+// Emulates a CPU without VNNI by capping oneDNN's ISA (read again on every
+// call; oneDNN itself read it at its first use, so its kernels do not change).
+TEST(Int8Runner, SaturationFollowsTheOneDnnCap) {
+  ScopedEnv cap("ONEDNN_MAX_CPU_ISA", "avx2");
+  EXPECT_FALSE(qengine_saturates(QEngine::Qnnpack));
+#if defined(__x86_64__)
+  EXPECT_TRUE(qengine_saturates(QEngine::OneDnn));
+#endif
+}
+
+TEST(Int8Runner, EnvironmentChoosesTheEngine) {
+  {
+    ScopedEnv chosen("WHITTLE_QENGINE", "qnnpack");
+    EXPECT_EQ(best_qengine(), QEngine::Qnnpack);
+  }
+  {
+    ScopedEnv chosen("WHITTLE_QENGINE", "fastest");
+    EXPECT_NE(error_of([] { best_qengine(); }).find("WHITTLE_QENGINE='fastest'"), std::string::npos);
+  }
+  ScopedEnv chosen("WHITTLE_QENGINE", "auto");
+  EXPECT_TRUE(qengine_supported(best_qengine()));
 }
 
 TEST(Int8Runner, EngineMissingFromTheBuildIsAnError) {
