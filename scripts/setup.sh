@@ -23,7 +23,7 @@ done
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libtorch-dev
+  libtorch-dev libdnnl-dev
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 qt6-svg-dev
   libopencv-dev

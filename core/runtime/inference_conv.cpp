@@ -5,12 +5,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "graph/error.h"
 #include "runtime/node_ops.h"
+#include "runtime/onednn_conv.h"
 
 namespace whittle {
 namespace {
@@ -85,17 +89,34 @@ std::map<std::vector<int64_t>, ConvKernel>& choices() {
 const char* conv_kernel_name(ConvKernel kernel) {
   switch (kernel) {
     case ConvKernel::OneDnn: return "onednn";
+    case ConvKernel::OneDnnDirect: return "onednn-direct";
     case ConvKernel::Gemm: return "gemm";
     case ConvKernel::Depthwise: return "depthwise";
   }
   return "?";
 }
 
+namespace {
+
+// WHITTLE_CONV_KERNELS: the kernels tuning may choose from, comma-separated
+// names (conv_kernel_name); OneDnn always may. Unset: all. Read once.
+bool tuning_may_choose(ConvKernel k) {
+  static const std::string allowed = [] {
+    const char* v = std::getenv("WHITTLE_CONV_KERNELS");
+    return v ? "," + std::string(v) + "," : std::string();
+  }();
+  return allowed.empty() || k == ConvKernel::OneDnn ||
+         allowed.find("," + std::string(conv_kernel_name(k)) + ",") != std::string::npos;
+}
+
+}  // namespace
+
 struct InferenceConv::Impl {
   at::Tensor weight;  // channels-last (OneDnn; the others' weights are made from it)
   at::Tensor bias;
   at::Tensor gemm_weight;       // [kH * kW * in, out] (Gemm)
   at::Tensor depthwise_weight;  // [kH * kW, channels] (Depthwise)
+  std::unique_ptr<OneDnnConv> direct;  // OneDnnDirect (its primitives hold reordered weights)
   std::vector<int64_t> stride, padding, dilation;
   int64_t groups = 1, in = 0, out = 0, kh = 1, kw = 1;
   InferenceConvOptions options;
@@ -116,7 +137,7 @@ struct InferenceConv::Impl {
     return true;
   }
 
-  // Gemm and Depthwise: float channels-last CPU input without autograd.
+  // OneDnnDirect, Gemm and Depthwise: float channels-last CPU input without autograd.
   static bool direct_input(const at::Tensor& x) {
     return x.dim() == 4 && x.device().is_cpu() && x.scalar_type() == at::kFloat && !at::GradMode::is_enabled() &&
            x.is_contiguous(at::MemoryFormat::ChannelsLast);
@@ -198,10 +219,21 @@ struct InferenceConv::Impl {
   // The weights a kernel reads, made on first need (callers hold `mutex`):
   // convs that are never tuned (slow ones) keep one copy of their weights.
   void prepare(ConvKernel k) {
+    if (k == ConvKernel::OneDnnDirect && !direct)
+      direct = std::make_unique<OneDnnConv>(weight, bias, stride, padding, dilation, groups);
     if (k == ConvKernel::Gemm && !gemm_weight.defined())
       gemm_weight = weight.permute({2, 3, 1, 0}).reshape({kh * kw * in, out}).contiguous();
     if (k == ConvKernel::Depthwise && !depthwise_weight.defined())
       depthwise_weight = weight.reshape({out, kh * kw}).t().contiguous();
+  }
+
+  // The kernels this conv runs (chosen for some input shape): tuning drops
+  // what the others prepared (made again if ever needed).
+  std::set<ConvKernel> in_use;
+  void keep_only_in_use() {
+    if (!in_use.count(ConvKernel::OneDnnDirect)) direct.reset();
+    if (!in_use.count(ConvKernel::Gemm)) gemm_weight = at::Tensor();
+    if (!in_use.count(ConvKernel::Depthwise)) depthwise_weight = at::Tensor();
   }
 
   // Gemm is tried only where OpenBLAS stays on one thread: larger products
@@ -216,9 +248,9 @@ struct InferenceConv::Impl {
 
   // The fastest kernel on `x`: calls of the candidates interleaved (a busy
   // spell hits them alike), the fastest call of each (interference only
-  // adds time). A conv whose oneDNN call
-  // takes over kTuneLimitUs keeps oneDNN untimed further: the per-call cost
-  // the other kernels save is small next to it, and timing it is slow.
+  // adds time). A conv whose oneDNN calls take over kTuneLimitUs runs the
+  // faster of the two oneDNN paths, untimed further: the per-call cost the
+  // other kernels save is small next to it, and timing it is slow.
   ConvKernel tune(const at::Tensor& x) {
     constexpr double kTuneLimitUs = 1000;
     auto time_us = [&](ConvKernel k) {
@@ -226,14 +258,17 @@ struct InferenceConv::Impl {
       run_kernel(k, x);
       return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     };
-    run_kernel(ConvKernel::OneDnn, x);  // warm-up (primitive creation)
-    if (time_us(ConvKernel::OneDnn) > kTuneLimitUs) return ConvKernel::OneDnn;
     std::vector<ConvKernel> kernels;
-    for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::Gemm, ConvKernel::Depthwise})
-      if (applies(k) && (k != ConvKernel::Gemm || gemm_fits(x))) {
+    for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::OneDnnDirect, ConvKernel::Gemm, ConvKernel::Depthwise})
+      if (applies(k) && tuning_may_choose(k) && (k != ConvKernel::Gemm || gemm_fits(x))) {
         prepare(k);
         kernels.push_back(k);
-        if (k != ConvKernel::OneDnn) run_kernel(k, x);  // warm-up
+        run_kernel(k, x);  // warm-up (primitive creation)
+        if (k == ConvKernel::OneDnnDirect) {
+          const double onednn = time_us(ConvKernel::OneDnn), onednn_direct = time_us(ConvKernel::OneDnnDirect);
+          if (std::min(onednn, onednn_direct) > kTuneLimitUs)
+            return onednn_direct <= onednn ? ConvKernel::OneDnnDirect : ConvKernel::OneDnn;
+        }
       }
     std::vector<std::vector<double>> us(kernels.size());
     for (int r = 0; r < std::max(1, options.tune_runs); ++r)
@@ -249,6 +284,10 @@ struct InferenceConv::Impl {
     switch (k) {
       case ConvKernel::Gemm: return gemm(x, act);
       case ConvKernel::Depthwise: return depthwise(x, act);
+      case ConvKernel::OneDnnDirect: {
+        const auto [lo, hi] = bounds(act);
+        return direct->run(x, lo, hi);
+      }
       case ConvKernel::OneDnn: break;
     }
     return onednn(x, act);
@@ -280,7 +319,7 @@ InferenceConv& InferenceConv::operator=(InferenceConv&&) noexcept = default;
 
 std::vector<ConvKernel> InferenceConv::candidates() const {
   std::vector<ConvKernel> out;
-  for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::Gemm, ConvKernel::Depthwise})
+  for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::OneDnnDirect, ConvKernel::Gemm, ConvKernel::Depthwise})
     if (impl_->applies(k) && (k == ConvKernel::OneDnn || impl_->weight.scalar_type() == at::kFloat)) out.push_back(k);
   return out;
 }
@@ -325,10 +364,13 @@ at::Tensor InferenceConv::run(const at::Tensor& input, ConvActivation activation
     if (it == choices().end()) {
       std::lock_guard<std::mutex> weights(m.mutex);
       it = choices().emplace(key, m.tune(input)).first;
+      m.in_use.insert(it->second);
+      m.keep_only_in_use();
     }
     k = it->second;
     if (k != ConvKernel::OneDnn) {
       std::lock_guard<std::mutex> weights(m.mutex);
+      m.in_use.insert(k);
       m.prepare(k);  // chosen by another conv of this shape
     }
   }

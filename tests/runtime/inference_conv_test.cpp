@@ -55,6 +55,7 @@ TEST_P(InferenceConvKernels, EveryKernelEqualsConv2d) {
   const at::Tensor xcl = x.contiguous(at::MemoryFormat::ChannelsLast);
   const std::vector<ConvKernel> kernels = conv.candidates();
   EXPECT_EQ(kernels.front(), ConvKernel::OneDnn);
+  EXPECT_EQ(std::count(kernels.begin(), kernels.end(), ConvKernel::OneDnnDirect), 1);
   EXPECT_EQ(std::count(kernels.begin(), kernels.end(), ConvKernel::Gemm), c.groups == 1 ? 1 : 0);
   EXPECT_EQ(std::count(kernels.begin(), kernels.end(), ConvKernel::Depthwise),
             c.groups == c.in && c.groups == c.out ? 1 : 0);
@@ -75,6 +76,25 @@ TEST_P(InferenceConvKernels, EveryKernelEqualsConv2d) {
 
 INSTANTIATE_TEST_SUITE_P(Convs, InferenceConvKernels, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+// A fused ReLU / ReLU6 is the same clamp in every kernel.
+TEST(InferenceConv, EveryKernelFusesTheActivation) {
+  at::manual_seed(11);
+  at::NoGradGuard no_grad;
+  const at::Tensor w = at::randn({6, 6, 3, 3}) * 2, b = at::randn({6});
+  const at::Tensor x = at::randn({1, 6, 7, 7});
+  const at::Tensor plain = at::conv2d(x, w, b, {1, 1}, {1, 1});
+  ASSERT_GT(plain.max().item<double>(), 6.0);  // both clamps bite
+  ASSERT_LT(plain.min().item<double>(), 0.0);
+  InferenceConv conv(w, b, {1, 1}, {1, 1}, {1, 1}, 1);
+  const at::Tensor xcl = x.contiguous(at::MemoryFormat::ChannelsLast);
+  for (ConvKernel k : conv.candidates()) {
+    EXPECT_LE((conv.run_with(k, xcl, ConvActivation::ReLU) - plain.clamp_min(0)).abs().max().item<double>(), 1e-4)
+        << conv_kernel_name(k);
+    EXPECT_LE((conv.run_with(k, xcl, ConvActivation::ReLU6) - plain.clamp(0, 6)).abs().max().item<double>(), 1e-4)
+        << conv_kernel_name(k);
+  }
+}
 
 // The choice is the process's: a second conv of the same shape (a reloaded
 // model's) runs the same kernel, to the bit.
