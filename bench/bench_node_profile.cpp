@@ -133,9 +133,10 @@ void profile(const std::string& path, const Args& args) {
   // Every conv under each kernel that applies (InferenceConv), and the one
   // the Runner's tuning picked.
   std::cout << "Runner with every conv on oneDNN (tune_convs false): " << median(fixed_ms) << " ms; tuned: "
-            << run_ms << " ms\n\n| conv | in -> out, map | oneDNN us | gemm us | depthwise us | picked |\n"
-            << "| --- | --- | ---: | ---: | ---: | --- |\n";
-  double sums[3] = {0, 0, 0}, best_sum = 0;
+            << run_ms
+            << " ms\n\n| conv | in -> out, map | oneDNN us | oneDNN direct us | gemm us | depthwise us | picked |\n"
+            << "| --- | --- | ---: | ---: | ---: | ---: | --- |\n";
+  double sums[4] = {0, 0, 0, 0}, best_sum = 0, best_sum_before = 0;  // before: without onednn-direct
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     if (n.op != Op::Conv2d) continue;
@@ -148,8 +149,8 @@ void profile(const std::string& path, const Args& args) {
                       std::to_string(n.weight("weight").size(0)) + ", " + std::to_string(in.size(2)) + "x" +
                       std::to_string(in.size(3)) + " |";
     const auto kernels = conv.candidates();
-    double best = 1e30;
-    for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::Gemm, ConvKernel::Depthwise}) {
+    double best = 1e30, best_before = 1e30;
+    for (ConvKernel k : {ConvKernel::OneDnn, ConvKernel::OneDnnDirect, ConvKernel::Gemm, ConvKernel::Depthwise}) {
       if (std::find(kernels.begin(), kernels.end(), k) == kernels.end()) {
         row += " |";
         continue;
@@ -163,15 +164,18 @@ void profile(const std::string& path, const Args& args) {
       const double m = median(us);
       sums[static_cast<int>(k)] += m;
       best = std::min(best, m);
+      if (k != ConvKernel::OneDnnDirect) best_before = std::min(best_before, m);
       std::ostringstream cell;
       cell << std::fixed << std::setprecision(1) << m;
       row += " " + cell.str() + " |";
     }
     best_sum += best;
+    best_sum_before += best_before;
     std::cout << row << " " << conv_kernel_name(conv.chosen(in)) << " |\n";
   }
-  std::cout << "\nsum of the fastest kernel per conv " << best_sum / 1000 << " ms; of oneDNN " << sums[0] / 1000
-            << " ms\n\n";
+  std::cout << "\nsum of the fastest kernel per conv " << best_sum / 1000 << " ms (without onednn-direct " << best_sum_before / 1000
+            << " ms); of oneDNN " << sums[0] / 1000
+            << " ms; of oneDNN direct " << sums[1] / 1000 << " ms\n\n";
 }
 
 }  // namespace
