@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "graph/error.h"
+#include "runtime/conv_shape.h"
 #include "runtime/node_ops.h"
 #include "runtime/onednn_conv.h"
 
@@ -111,14 +112,12 @@ bool tuning_may_choose(ConvKernel k) {
 
 }  // namespace
 
-struct InferenceConv::Impl {
+struct InferenceConv::Impl : ConvShape {
   at::Tensor weight;  // channels-last (OneDnn; the others' weights are made from it)
   at::Tensor bias;
   at::Tensor gemm_weight;       // [kH * kW * in, out] (Gemm)
   at::Tensor depthwise_weight;  // [kH * kW, channels] (Depthwise)
   std::unique_ptr<OneDnnConv> direct;  // OneDnnDirect (its primitives hold reordered weights)
-  std::vector<int64_t> stride, padding, dilation;
-  int64_t groups = 1, in = 0, out = 0, kh = 1, kw = 1;
   InferenceConvOptions options;
   mutable std::mutex mutex;  // guards the lazily made weights
 
@@ -300,16 +299,9 @@ InferenceConv::InferenceConv(const at::Tensor& weight, const at::Tensor& bias, s
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   at::NoGradGuard no_grad;
+  static_cast<ConvShape&>(m) = ConvShape(weight, std::move(stride), std::move(padding), std::move(dilation), groups);
   m.weight = weight.contiguous(at::MemoryFormat::ChannelsLast);
   m.bias = bias.defined() ? bias.contiguous() : at::Tensor();
-  m.stride = std::move(stride);
-  m.padding = std::move(padding);
-  m.dilation = std::move(dilation);
-  m.groups = groups;
-  m.out = weight.size(0);
-  m.in = weight.size(1) * groups;
-  m.kh = weight.size(2);
-  m.kw = weight.size(3);
   m.options = options;
 }
 

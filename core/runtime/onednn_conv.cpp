@@ -12,6 +12,7 @@
 #include <dnnl.hpp>
 
 #include "graph/error.h"
+#include "runtime/conv_shape.h"
 
 namespace whittle {
 namespace {
@@ -33,11 +34,9 @@ memory::dims dims(std::initializer_list<int64_t> v) { return memory::dims(v.begi
 
 }  // namespace
 
-struct OneDnnConv::Impl {
+struct OneDnnConv::Impl : ConvShape {
   at::Tensor weight;  // [out, in / groups, kH, kW], any strides (the caller's tensor, not copied)
   at::Tensor bias;
-  std::vector<int64_t> stride, padding, dilation;
-  int64_t groups = 1, in = 0, out = 0, kh = 1, kw = 1;
 
   struct Prepared {
     dnnl::convolution_forward primitive;
@@ -131,16 +130,9 @@ OneDnnConv::OneDnnConv(const at::Tensor& weight, const at::Tensor& bias, std::ve
   Impl& m = *impl_;
   if (weight.dim() != 4 || weight.scalar_type() != at::kFloat)
     throw Error("conv (oneDNN direct): needs a 4-D float weight");
+  static_cast<ConvShape&>(m) = ConvShape(weight, std::move(stride), std::move(padding), std::move(dilation), groups);
   m.weight = weight;
   m.bias = bias.defined() ? bias.contiguous() : at::Tensor();
-  m.stride = std::move(stride);
-  m.padding = std::move(padding);
-  m.dilation = std::move(dilation);
-  m.groups = groups;
-  m.out = weight.size(0);
-  m.in = weight.size(1) * groups;
-  m.kh = weight.size(2);
-  m.kw = weight.size(3);
 }
 
 OneDnnConv::~OneDnnConv() = default;
