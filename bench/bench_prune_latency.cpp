@@ -12,8 +12,9 @@
 //   - for every plan: params, MACs, MAC ratio, the table's latency estimate,
 //     and the latency measured with the Runner (default options: BN folded,
 //     channels-last), batch 1, median of --runs; the original and every
-//     pruned graph are run round-robin per iteration (the starting one
-//     rotates) so drift hits all of them alike.
+//     pruned graph take turns (runtime/turn_timing.h: --warmup untimed and
+//     up to 10 timed runs per turn, the first turn rotating) so drift hits
+//     all of them alike and none pays for another's cache footprint.
 // Ratios are original / pruned (2.00x = half the MACs, twice as fast). The
 // goal: measured latency ratio >= 0.8 x MAC ratio for every plan.
 // A latency target the table says cannot be reached is reported as such.
@@ -22,13 +23,14 @@
 //                       [--runs N] [--warmup N] [--threads 2] [--cache DIR] [--no-cache] [--quick]
 // --runs defaults per model (VGG16 10, SSDLite w1 30, SSDLite w0.5 and MobileNetV1-SSD 50);
 // --quick: the small SSDLite only (unless --models), the 50% plans only, a
-// coarse table grid (1/4, 1/2, 1), 3 runs after 1 warm-up. The Markdown report
+// coarse table grid (1/4, 1/2, 1), 3 runs after 1 warm-up per turn. The Markdown report
 // goes to stdout, progress to stderr.
 #include <ATen/ATen.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -47,6 +49,7 @@
 #include "runtime/process_setup.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
+#include "runtime/turn_timing.h"
 
 using namespace whittle;
 using namespace whittle::bench;
@@ -144,7 +147,7 @@ struct Row {
   int64_t params = 0, macs = 0;
   double est_ms = 0;
   std::unique_ptr<Runner> runner;
-  std::vector<double> times;
+  double measured_ms = 0;  // median, in turns with the original and the other plans
 };
 
 }  // namespace
@@ -231,25 +234,21 @@ int main(int argc, char** argv) {
         }
     }
 
-    // Interleaved timing: the original and every plan, round-robin.
+    // The original and every plan, timed in turns (runtime/turn_timing.h).
     const int runs = args.runs > 0 ? args.runs : spec.runs;
     std::cerr << spec.label << ": timing the original and " << rows.size() << " plans, " << runs << " runs\n";
     Runner original(graph);
     const at::Tensor input = at::randn({1, 3, spec.size, spec.size});
-    struct Timed {
-      Runner* runner;
-      const at::Tensor* input;
-      std::vector<double> ms;
-      void run() { runner->forward(*input); }
-    };
-    std::vector<Timed> timed = {{&original, &input, {}}};
-    for (auto& r : rows)
-      if (r.runner) timed.push_back({r.runner.get(), &input, {}});
-    warm_up(timed, args.warmup);
-    time_round_robin(timed, runs);
+    std::vector<std::function<void()>> calls = {[&] { original.forward(input); }};
+    for (Row& r : rows)
+      if (r.runner) calls.push_back([&r, &input] { r.runner->forward(input); });
+    TurnTiming timing;
+    timing.runs = runs;
+    timing.warm = args.warmup;
+    const std::vector<double> medians = median_ms_in_turns(calls, timing);
     for (size_t k = 1, i = 0; i < rows.size(); ++i)
-      if (rows[i].runner) rows[i].times = std::move(timed[k++].ms);
-    const double original_ms = median(timed[0].ms);
+      if (rows[i].runner) rows[i].measured_ms = medians[k++];
+    const double original_ms = medians[0];
 
     std::cout << "## " << spec.label << "\n\n"
               << "- " << with_commas(original_cost.params) << " params, " << with_commas(original_cost.macs)
@@ -272,7 +271,7 @@ int main(int argc, char** argv) {
         continue;
       }
       const double mac_ratio = static_cast<double>(original_cost.macs) / static_cast<double>(r.macs);
-      const double measured = median(r.times);
+      const double measured = r.measured_ms;
       const double latency_ratio = original_ms / measured;
       const bool ok = latency_ratio >= 0.8 * mac_ratio;
       ++checked;

@@ -32,6 +32,7 @@
 #include "prune/surgery.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
+#include "runtime/turn_timing.h"
 #include "workflow/importance_data.h"
 #include "workflow/prune_detector.h"
 
@@ -99,7 +100,7 @@ std::string method_text(const PruneOptions& o) {
 }
 
 // Median batch-1 latency (ms) of the original and the pruned graph with the
-// Runner (default options), runs interleaved after one warm-up each.
+// Runner (default options), in turns (runtime/turn_timing.h).
 std::pair<double, double> measure_latency(const Graph& original, const Graph& pruned, int runs) {
   Runner a(original), b(pruned);
   TensorMap inputs;
@@ -108,29 +109,10 @@ std::pair<double, double> measure_latency(const Graph& original, const Graph& pr
     if (!shape.empty()) shape[0] = 1;
     inputs[in.name] = at::randn(shape);
   }
-  auto time_once = [&](Runner& r) {
-    const auto start = std::chrono::steady_clock::now();
-    r.run(inputs);
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  };
-  time_once(a);
-  time_once(b);
-  std::vector<double> ta, tb;
-  for (int i = 0; i < runs; ++i) {
-    if (i % 2 == 0) {
-      ta.push_back(time_once(a));
-      tb.push_back(time_once(b));
-    } else {
-      tb.push_back(time_once(b));
-      ta.push_back(time_once(a));
-    }
-  }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  };
-  return {median(ta), median(tb)};
+  TurnTiming timing;
+  timing.runs = runs;
+  const auto ms = median_ms_in_turns({[&] { a.run(inputs); }, [&] { b.run(inputs); }}, timing);
+  return {ms[0], ms[1]};
 }
 
 void run_prune(const PruneOptions& o) {
@@ -305,7 +287,7 @@ void run_prune(const PruneOptions& o) {
   if (o.latency)
     std::cout << latency_line(measured_before, measured_after,
                               "measured: Runner, batch 1, median of " + std::to_string(o.latency_runs) +
-                                  " interleaved runs");
+                                  " runs in turns of " + std::to_string(TurnTiming{}.block));
   std::cout << "wrote " << o.out << '\n';
   if (!o.save_plan.empty()) std::cout << "wrote plan " << o.save_plan << '\n';
 }
