@@ -8,7 +8,7 @@
 // Why turns rather than call-for-call alternation: alternated, a pruned
 // MobileNetV1-SSD (w0.5 at 192, -70 % MACs) ran 1.60-1.70 ms after each run
 // of its original and 1.20-1.23 ms on its own, while the original changed by
-// under 10 % (BENCHMARKS.md, "Direct oneDNN primitives"): alternation charged
+// -2 to +14 % (BENCHMARKS.md, "Direct oneDNN primitives"): alternation charged
 // the small model for the large one's cache footprint. A detector serving a
 // stream of images runs like a turn.
 #include <functional>
