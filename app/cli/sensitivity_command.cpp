@@ -38,8 +38,10 @@ struct SensitivityCommandOptions {
   uint64_t seed = 1;
   std::string score_set = "train";
   int score_images = 64;
+  CLI::Option* criterion_option = nullptr;
   std::vector<std::string> groups;
   int64_t round = 1;
+  CLI::Option* round_option = nullptr;
   int batch = 8;
   int workers = 2;
   std::string metric = "voc07";
@@ -162,6 +164,15 @@ void run_sensitivity(const SensitivityCommandOptions& o) {
     save_sensitivity(result, o.out);
   } else {
     result = load_sensitivity(o.from);
+    // A plan picks channels as its scan did; a different choice given here
+    // would be ignored, so it is refused.
+    if (o.criterion_option->count() && o.criterion != result.criterion)
+      throw Error("sensitivity: --criterion " + o.criterion + ", but " + o.from + " was scanned with '" +
+                  result.criterion + "', which its plans use: scan again with --criterion " + o.criterion);
+    if (o.round_option->count() && o.round != result.round_to)
+      throw Error("sensitivity: --round " + std::to_string(o.round) + ", but " + o.from + " was scanned with --round " +
+                  std::to_string(result.round_to) + ", which its plans use: scan again with --round " +
+                  std::to_string(o.round));
   }
 
   if (o.json)
@@ -229,8 +240,9 @@ void add_sensitivity_command(CLI::App& app) {
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--images", o->images, "images evaluated: the set's first N (0: all)")->capture_default_str();
-  cmd->add_option("--criterion", o->criterion, "which channels go first: l1, l2, bn, fpgm, taylor, apoz or random")
-      ->capture_default_str();
+  o->criterion_option =
+      cmd->add_option("--criterion", o->criterion, "which channels go first: l1, l2, bn, fpgm, taylor, apoz or random")
+          ->capture_default_str();
   cmd->add_option("--aggregate", o->aggregate, "how a group combines its members' scores: sum, mean or max")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the random criterion")->capture_default_str();
@@ -238,8 +250,10 @@ void add_sensitivity_command(CLI::App& app) {
   cmd->add_option("--score-images", o->score_images, "images taylor and apoz score channels on (the set's first)")
       ->capture_default_str();
   cmd->add_option("--groups", o->groups, "scan only these groups (names as `groups` lists them)")->delimiter(',');
-  cmd->add_option("--round", o->round, "round each group's kept channels to a multiple of this")
-      ->capture_default_str();
+  o->round_option =
+      cmd->add_option("--round", o->round,
+                      "round each group's kept channels to a multiple of this (a plan --from a scan: the scan's)")
+          ->capture_default_str();
   cmd->add_option("--batch", o->batch, "images per batch")->capture_default_str();
   cmd->add_option("--workers", o->workers, "data loader threads")->capture_default_str();
   cmd->add_option("--metric", o->metric, "voc07, voc12 or coco")->capture_default_str();

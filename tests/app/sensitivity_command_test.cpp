@@ -106,6 +106,21 @@ TEST_F(SensitivityCli, PlansATargetFromTheScan) {
                              " --target-macs 0.05 --save-plan " + path("never.json"));
   EXPECT_NE(unreachable.code, 0);
   EXPECT_NE(unreachable.err.find("cannot be reached"), std::string::npos) << unreachable.err;
+
+  // A plan picks channels as its scan did: a rounding or criterion other than
+  // the scan's is refused, not silently ignored; the scan's own is accepted.
+  auto rounded = run_cli("sensitivity --model " + model() + " --from " + scan +
+                         " --target-macs 0.9 --round 8 --save-plan " + path("rounded.json"));
+  EXPECT_NE(rounded.code, 0);
+  EXPECT_NE(rounded.err.find("scanned with --round 1"), std::string::npos) << rounded.err;
+  EXPECT_FALSE(fs::exists(path("rounded.json")));
+  auto other = run_cli("sensitivity --model " + model() + " --from " + scan +
+                       " --target-macs 0.9 --criterion l2 --save-plan " + path("l2.json"));
+  EXPECT_NE(other.code, 0);
+  EXPECT_NE(other.err.find("scanned with 'l1'"), std::string::npos) << other.err;
+  auto same = run_cli("sensitivity --model " + model() + " --from " + scan +
+                      " --target-macs 0.9 --criterion l1 --round 1 --save-plan " + path("same.json"));
+  EXPECT_EQ(same.code, 0) << same.err;
 }
 
 TEST_F(SensitivityCli, ScansAndPlansWithTaylor) {
