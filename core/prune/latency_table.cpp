@@ -27,6 +27,7 @@
 #include "prune/planners.h"
 #include "prune/surgery.h"
 #include "runtime/inference_conv.h"
+#include "runtime/process_setup.h"
 #include "runtime/runner.h"
 #include "runtime/threading.h"
 
@@ -178,7 +179,8 @@ constexpr int kRunnerKernels = 4;
 std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& options, const std::string& cpu) {
   std::ostringstream s;
   s << kFormat << " runner kernels " << kRunnerKernels << '\n'
-    << TORCH_VERSION << '\n' << cpu << '\n' << resolved_threads(options.threads) << '\n';
+    << TORCH_VERSION << '\n' << cpu << '\n' << resolved_threads(options.threads) << '\n'
+    << timing_environment();
   for (double f : grid(options.fractions)) s << number_text(f) << ' ';
   s << "/ coarse above " << number_text(options.coarse_ms) << " ms:";
   for (double f : grid(options.coarse_fractions)) s << ' ' << number_text(f);

@@ -124,7 +124,9 @@ std::string default_latency_cache_dir();
 // "model name" of /proc/cpuinfo ("unknown CPU" when absent).
 std::string cpu_model_name();
 // Hex hash of the graph's structure, the thread count, the CPU, the LibTorch
-// version and the grid (see the top of this file).
+// version, the grid (see the top of this file) and the timing environment
+// (runtime/process_setup.h: OpenMP wait policy and spin, oneDNN ISA cap,
+// allowed conv kernels).
 std::string latency_cache_key(const Graph& graph, const LatencyTableOptions& options,
                               const std::string& cpu);
 // <cache dir>/<key>.json

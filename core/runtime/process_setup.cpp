@@ -35,4 +35,14 @@ void configure_process(char** argv) {
 
 bool wait_policy_set_by_whittle() { return std::getenv("WHITTLE_SET_WAIT_POLICY") != nullptr; }
 
+std::string timing_environment() {
+  std::string s;
+  for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA",
+                           "WHITTLE_CONV_KERNELS"}) {
+    const char* v = std::getenv(name);
+    s += v ? std::string(name) + "=" + v + "\n" : std::string(name) + " unset\n";
+  }
+  return s;
+}
+
 }  // namespace whittle

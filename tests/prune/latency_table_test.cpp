@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -24,6 +25,7 @@
 #include "prune/planners.h"
 #include "prune/prune_test_data.h"
 #include "prune/surgery.h"
+#include "runtime/process_setup.h"
 #include "runtime/threading.h"
 
 namespace whittle {
@@ -276,6 +278,24 @@ TEST(LatencyTable, CacheKeyFollowsShapesThreadsCpuAndGrid) {
   runs.min_runs = 7;
   EXPECT_EQ(latency_cache_key(graph, runs, cpu), key) << "how long points are timed is not part of the key";
   EXPECT_NE(error_of([&] { latency_cache_key(graph, tiny({0.0}), cpu); }).find("fraction"), std::string::npos);
+}
+
+TEST(LatencyTable, CacheKeyFollowsTheTimingEnvironment) {
+  // A table timed with the caller's OMP_WAIT_POLICY=PASSIVE (no spin) is not
+  // the one the default short spin runs (process_setup.h).
+  const Graph graph = small_graph();
+  const std::string cpu = "Some CPU @ 2.0GHz";
+  const char* before = std::getenv("GOMP_SPINCOUNT");
+  const std::string saved = before ? before : "";
+  setenv("GOMP_SPINCOUNT", "0", 1);
+  const std::string spin0 = latency_cache_key(graph, tiny(), cpu);
+  setenv("GOMP_SPINCOUNT", "30000", 1);
+  const std::string spin30000 = latency_cache_key(graph, tiny(), cpu);
+  EXPECT_EQ(latency_cache_key(graph, tiny(), cpu), spin30000);
+  if (before) setenv("GOMP_SPINCOUNT", saved.c_str(), 1);
+  else unsetenv("GOMP_SPINCOUNT");
+  EXPECT_NE(spin0, spin30000);
+  EXPECT_NE(timing_environment().find("GOMP_SPINCOUNT"), std::string::npos);
 }
 
 TEST(LatencyTable, EstimatesPrunedGraphsByNameAndWidth) {
